@@ -1,0 +1,93 @@
+package dev.holdfast.events;
+
+import dev.holdfast.events.internal.JdbcEventLog;
+import dev.holdfast.store.Database;
+import dev.holdfast.store.StoreConfig;
+import dev.holdfast.testing.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class JdbcEventLogTest {
+    @TempDir
+    Path dir;
+
+    private static StoreConfig config(TestDatabases.Kind kind, Path dir) {
+        if (kind == TestDatabases.Kind.SQLITE) return StoreConfig.embedded(dir);
+        TestDatabases.requirePostgres();
+        return new StoreConfig(dir, Optional.of(TestDatabases.POSTGRES_URL), Optional.of(TestDatabases.POSTGRES_USER),
+                Optional.empty(), Optional.of(TestDatabases.freshSchema()), 4);
+    }
+
+    private static SecurityEvent event(String activity, String device) {
+        return SecurityEvent.builder(EventClass.ENTITY_MANAGEMENT, activity).device(device)
+                .message("m|with=odd\\chars\n").detail("serial", "0a1b").build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void append_thenReadReturnsEventsInOrderWithAllFields(TestDatabases.Kind kind) {
+        try (Database db = Database.open(config(kind, dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            SecurityEvent a = event("certificate.issued", "dev-1");
+            long s1 = log.append(a);
+            long s2 = log.append(event("certificate.revoked", "dev-2"));
+            assertThat(s2).isGreaterThan(s1);
+            List<StoredEvent> all = log.read(EventQuery.all(10));
+            assertThat(all).hasSize(2);
+            SecurityEvent back = all.get(0).event();
+            assertThat(back.id()).isEqualTo(a.id());
+            assertThat(back.time()).isEqualTo(Instant.ofEpochMilli(a.time().toEpochMilli()));
+            assertThat(back.message()).isEqualTo(a.message());
+            assertThat(back.details()).isEqualTo(a.details());
+            assertThat(back.deviceId()).contains("dev-1");
+            assertThat(log.read(EventQuery.all(10).withDevice("dev-2"))).extracting(e -> e.event().activity()).containsExactly("certificate.revoked");
+            assertThat(log.read(EventQuery.all(10).withActivityPrefix("certificate.rev"))).hasSize(1);
+            assertThat(log.read(EventQuery.all(10).withActivityPrefix("%"))).isEmpty();
+            assertThat(log.read(EventQuery.all(10).after(s1))).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void subscribe_deliversOnlyMatchingEventsAfterTheyAreDurable(TestDatabases.Kind kind) {
+        try (Database db = Database.open(config(kind, dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            List<StoredEvent> got = new CopyOnWriteArrayList<>();
+            try (var sub = log.subscribe(e -> e.activity().startsWith("certificate.revoked"), got::add)) {
+                log.append(event("certificate.issued", "d"));
+                log.append(event("certificate.revoked", "d"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+                assertThat(log.read(EventQuery.all(10).after(got.get(0).sequence() - 1))).isNotEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void enforceRetention_removesOnlyOldEvents(TestDatabases.Kind kind) {
+        try (Database db = Database.open(config(kind, dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            log.append(SecurityEvent.builder(EventClass.API_ACTIVITY, "old").time(Instant.now().minus(Duration.ofDays(100))).build());
+            log.append(SecurityEvent.builder(EventClass.API_ACTIVITY, "new").build());
+            assertThat(log.enforceRetention(Duration.ofDays(90))).isEqualTo(1);
+            assertThat(log.read(EventQuery.all(10))).extracting(e -> e.event().activity()).containsExactly("new");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void uuidV7_isVersion7AndSortsByTime() {
+        var a = UuidV7.at(Instant.ofEpochMilli(1000));
+        var b = UuidV7.at(Instant.ofEpochMilli(2000));
+        assertThat(a.version()).isEqualTo(7);
+        assertThat(a.variant()).isEqualTo(2);
+        assertThat(a.compareTo(b)).isNegative();
+    }
+}
