@@ -5,7 +5,8 @@ public final class RefusedException extends RuntimeException {
     private final Refusal refusal;
 
     public RefusedException(Refusal refusal, Throwable cause) {
-        super(refusal.code() + ": " + refusal.publicMessage(), cause);
+        super(refusal.code() + ": " + refusal.publicMessage());
+        if (cause != null) initCause(cause);
         this.refusal = refusal;
     }
 

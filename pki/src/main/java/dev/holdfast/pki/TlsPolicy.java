@@ -23,15 +23,16 @@ import java.util.List;
  * <ul>
  *   <li><b>Versions</b> (§3.1.1): TLS 1.3 and TLS 1.2 only; SSL, TLS 1.0 and TLS 1.1 are refused at
  *       the handshake (RFC 8996 deprecates them).</li>
- *   <li><b>Cipher suites</b> (§4.1, §4.2): authenticated encryption (AEAD) only. For TLS 1.2 that means
- *       ECDHE key exchange for forward secrecy with AES-GCM or ChaCha20-Poly1305; no CBC suites (the
- *       MAC-then-encrypt construction behind Lucky13 and POODLE-style padding oracles), no RSA key
- *       transport (no forward secrecy), no finite-field DHE (RFC 9325 §4.1 advises against it), no
- *       NULL, export, RC4, 3DES or anonymous suites. TLS 1.3 only defines AEAD suites; its three
- *       common ones are enabled. AES-128-GCM comes first, as §4.2 recommends.</li>
- *   <li><b>Key-exchange groups</b> (§4.2.1): X25519 and the NIST curves P-256 and P-384, plus the
- *       hybrid post-quantum group X25519MLKEM768 on JDKs that implement it (it is ignored where not).
- *       No finite-field groups.</li>
+ *   <li><b>Cipher suites</b> (§4.1, §4.2): authenticated encryption (AEAD) with forward secrecy only.
+ *       For TLS 1.2 that is ECDHE key exchange with the AES-GCM suites §4.2 recommends, plus
+ *       ChaCha20-Poly1305 (RFC 7905) for devices without AES instructions. Left out: CBC suites (the
+ *       MAC-then-encrypt construction behind Lucky13 and the padding-oracle attacks), RSA key transport
+ *       and finite-field DHE (both "SHOULD NOT" in §4.1), and NULL, export, RC4, 3DES and anonymous
+ *       suites ("MUST NOT"). TLS 1.3 defines only AEAD suites; its three common ones are enabled.
+ *       AES-128-GCM comes first: ample strength, and the cheapest on small devices.</li>
+ *   <li><b>Key-exchange groups</b> (§4.2.1 asks for x25519 and secp256r1): X25519, P-256 and P-384,
+ *       after the hybrid post-quantum group X25519MLKEM768 on JDKs that implement it (ignored where
+ *       not). No finite-field groups, which TLS 1.3 would otherwise still offer.</li>
  *   <li><b>Signature schemes</b>: ECDSA, EdDSA and RSA (PSS and PKCS#1 v1.5) with SHA-256 or
  *       stronger; SHA-1 and MD5 signatures are not offered or accepted (RFC 9155).</li>
  *   <li><b>Renegotiation</b> (§3.5) is the listener's business: the HTTPS server and the hub turn it
@@ -161,6 +162,74 @@ public final class TlsPolicy {
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #sslContext} for a server, except that a client certificate is accepted at the
+     * handshake when its chain is correctly signed up to one of {@code clientAnchors}, whatever its
+     * validity period: expiry and revocation are then the application's to check, so that a device
+     * with an expired or revoked certificate gets an explained refusal (RFC 9457) instead of a bare
+     * TLS alert. Anchors may be intermediate CAs, so a client may send its leaf alone.
+     */
+    public static SSLContext serverContextDeferringClientValidity(PrivateKey key, X509Certificate[] chain,
+                                                                  Collection<X509Certificate> clientAnchors) {
+        if (key == null || chain == null || chain.length == 0) {
+            throw new IllegalArgumentException("key and chain: required (expected: the server's key and its certificate first)");
+        }
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("server", key, new char[0], chain);
+            kmf.init(keys, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[]{new SignatureOnlyClientTrust(clientAnchors)}, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** Accepts client chains whose signatures lead to a trusted anchor; leaves validity to the application. */
+    private static final class SignatureOnlyClientTrust implements javax.net.ssl.X509TrustManager {
+        private final java.util.Set<java.security.cert.TrustAnchor> anchors;
+        private final X509Certificate[] issuers;
+
+        SignatureOnlyClientTrust(Collection<X509Certificate> anchors) {
+            this.anchors = anchors.stream().map(c -> new java.security.cert.TrustAnchor(c, null)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            this.issuers = anchors.toArray(X509Certificate[]::new);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            if (chain == null || chain.length == 0) throw new java.security.cert.CertificateException("empty client certificate chain");
+            if (anchors.isEmpty()) throw new java.security.cert.CertificateException("no client certificate is trusted on this listener");
+            try {
+                List<X509Certificate> path = new java.util.ArrayList<>();
+                for (X509Certificate c : chain) {
+                    if (anchors.stream().anyMatch(a -> a.getTrustedCert().equals(c))) break;
+                    path.add(c);
+                }
+                var certPath = java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(path);
+                var params = new java.security.cert.PKIXParameters(anchors);
+                params.setRevocationEnabled(false);
+                // Validate as of the leaf's start: signatures and constraints are checked, expiry is not.
+                params.setDate(new java.util.Date(chain[0].getNotBefore().getTime() + 1000));
+                java.security.cert.CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            } catch (GeneralSecurityException e) {
+                throw new java.security.cert.CertificateException("client certificate does not chain to a trusted CA: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("this trust manager only judges clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return issuers.clone();
         }
     }
 

@@ -24,7 +24,9 @@ import java.util.List;
 public final class EstMessages {
     /** Base64 of the largest CSR we accept, with line breaks. */
     public static final int MAX_BODY_BYTES = CsrValidator.MAX_CSR_BYTES * 2;
-    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII));
+    // LF line breaks: RFC 8951 §3.2 says receivers must accept base64 with or without breaks; LF also suits
+    // the common command-line decoders (coreutils base64 rejects CR).
+    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
 
     private EstMessages() {
     }
@@ -70,7 +72,7 @@ public final class EstMessages {
         return der;
     }
 
-    /** A certs-only CMS SignedData (RFC 5652 §5 with no signers), base64 with CRLF line breaks. */
+    /** A certs-only CMS SignedData (RFC 5652 §5 with no signers), base64 with LF line breaks. */
     public static byte[] certsOnly(List<X509Certificate> certificates) {
         try {
             CMSSignedDataGenerator g = new CMSSignedDataGenerator();
