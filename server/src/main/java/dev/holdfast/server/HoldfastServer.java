@@ -66,6 +66,7 @@ public final class HoldfastServer implements AutoCloseable {
     public static HoldfastServer start(Path dataDir, HoldfastConfig config, Map<String, String> env) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            DataDirectory.prepare(dataDir);
             Database db = Database.open(StoreConfigs.from(config, dataDir));
             opened.add(db);
             db.migrate("server");

@@ -18,7 +18,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
-        subcommands = {ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
