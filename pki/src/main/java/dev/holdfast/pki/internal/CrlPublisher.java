@@ -9,7 +9,6 @@ import dev.holdfast.pki.internal.crl.StreamingCrlWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -92,7 +91,7 @@ public final class CrlPublisher implements AutoCloseable {
         long size;
         try {
             Files.createDirectories(directory);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = Files.newOutputStream(tmp)) { // the writer emits large chunks itself
                 size = StreamingCrlWriter.forIssuer(authority.holder()).write(entries, number, thisUpdate, nextUpdate,
                         authority.signer().contentSigner(), out);
             }

@@ -449,6 +449,9 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     @Override
     public IssuedCertificate revoke(String serialHex, RevocationReason reason, String actor) {
         String serial = normalizeSerial(serialHex);
+        if (reason == RevocationReason.REMOVE_FROM_CRL) {
+            throw Refusal.invalid("bad-revocation-reason", "removeFromCRL belongs in delta CRLs only (RFC 5280 §5.3.1); it cannot revoke a certificate");
+        }
         IssuedCertificate c = certificates.find(serial).orElseThrow(() ->
                 Refusal.notFound("unknown-certificate", "no certificate with serial " + serial + " was issued by this CA"));
         Instant at = clock.instant();
