@@ -40,6 +40,10 @@ public final class TestServers {
     }
 
     public static HoldfastServer start(Path dataDir, HoldfastConfig config) {
-        return HoldfastServer.start(dataDir, config, Map.of(Settings.CA_PASSPHRASE_ENV, "test-passphrase"));
+        return start(dataDir, config, Map.of(Settings.CA_PASSPHRASE_ENV, "test-passphrase"));
+    }
+
+    public static HoldfastServer start(Path dataDir, HoldfastConfig config, Map<String, String> env) {
+        return HoldfastServer.start(dataDir, config, env);
     }
 }

@@ -117,11 +117,20 @@ public final class CertificateRepository {
         });
     }
 
-    /** Good certificates expiring before {@code before} that have not been warned about yet. */
-    public List<IssuedCertificate> expiringUnwarned(Instant before, int limit) {
+    /**
+     * Good certificates not yet warned about whose remaining lifetime is below the warning window, or
+     * below a third of their lifetime when that is shorter (so a 7-day certificate is not "expiring"
+     * from birth). OCSP responder certificates are renewed by the server itself and are left out.
+     */
+    public List<IssuedCertificate> expiringUnwarned(Instant now, java.time.Duration window, int limit) {
         return db.withConnection(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement("SELECT " + COLUMNS + " FROM certificate WHERE status = 'GOOD' AND expiry_warned = 0 AND not_after < ? ORDER BY not_after LIMIT " + limit)) {
-                ps.setLong(1, before.getEpochSecond());
+            try (PreparedStatement ps = conn.prepareStatement("SELECT " + COLUMNS + " FROM certificate WHERE status = 'GOOD' AND expiry_warned = 0"
+                    + " AND profile <> 'ocsp-responder'"
+                    + " AND not_after - (CASE WHEN (not_after - not_before) / 3 < ? THEN (not_after - not_before) / 3 ELSE ? END) <= ?"
+                    + " ORDER BY not_after LIMIT " + limit)) {
+                ps.setLong(1, window.toSeconds());
+                ps.setLong(2, window.toSeconds());
+                ps.setLong(3, now.getEpochSecond());
                 List<IssuedCertificate> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(read(rs));

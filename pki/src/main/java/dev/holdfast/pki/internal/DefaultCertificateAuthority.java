@@ -496,11 +496,13 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         listeners.add(listener);
     }
 
-    /** Emits {@code certificate.expiring} once per good certificate that expires within the warning window. */
+    /**
+     * Emits {@code certificate.expiring} once per good certificate that enters its warning window (see
+     * {@link CertificateRepository#expiringUnwarned}).
+     */
     public int warnExpiring() {
-        Instant horizon = clock.instant().plus(settings.expiryWarning());
         int n = 0;
-        for (IssuedCertificate c : certificates.expiringUnwarned(horizon, 1000)) {
+        for (IssuedCertificate c : certificates.expiringUnwarned(clock.instant(), settings.expiryWarning(), 1000)) {
             events.emit(SecurityEvent.builder(EventClass.ENTITY_MANAGEMENT, "certificate.expiring").source("pki")
                     .severity(Severity.LOW).device(c.deviceId().orElse(null))
                     .message("certificate " + c.serialHex() + " for " + c.commonName() + " expires at " + c.notAfter())
