@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>Every module owns its tables and its migrations: {@link #migrate(String)} runs the scripts under
  * {@code classpath:db/<module>/} with a history table of that module's own, so modules evolve their
- * schemas independently. Scripts may use the placeholders {@code ${blob}} and {@code ${autoKey}}
+ * schemas independently. Scripts may use the placeholders {@code ${blob}}, {@code ${json}} and {@code ${autoKey}}
  * for the few types SQLite and PostgreSQL spell differently.
  *
  * <p>SQLite runs in WAL mode with {@code synchronous=NORMAL}: readers never block the writer, and a
@@ -103,7 +103,7 @@ public final class Database implements AutoCloseable {
                 .table("schema_history_" + module)
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .placeholders(Map.of("blob", dialect.blobType(), "autoKey", dialect.autoIncrementKey()))
+                .placeholders(Map.of("blob", dialect.blobType(), "autoKey", dialect.autoIncrementKey(), "json", dialect.jsonType()))
                 .failOnMissingLocations(true);
         if (schema != null) flyway.schemas(schema).defaultSchema(schema);
         var result = flyway.load().migrate();

@@ -5,15 +5,22 @@ package dev.holdfast.store;
  * and scale-out. Migrations and queries use the small set of differences named here.
  */
 public enum Dialect {
-    SQLITE("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-    POSTGRESQL("BYTEA", "BIGSERIAL PRIMARY KEY");
+    SQLITE("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT"),
+    POSTGRESQL("BYTEA", "BIGSERIAL PRIMARY KEY", "JSONB");
 
     private final String blobType;
     private final String autoIncrementKey;
+    private final String jsonType;
 
-    Dialect(String blobType, String autoIncrementKey) {
+    Dialect(String blobType, String autoIncrementKey, String jsonType) {
         this.blobType = blobType;
         this.autoIncrementKey = autoIncrementKey;
+        this.jsonType = jsonType;
+    }
+
+    /** Column type for JSON documents: TEXT read with json_extract on SQLite, JSONB on PostgreSQL. */
+    public String jsonType() {
+        return jsonType;
     }
 
     /** Column type for binary values (DER certificates, CRLs). */
