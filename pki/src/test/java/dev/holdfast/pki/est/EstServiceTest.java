@@ -155,6 +155,33 @@ class EstServiceTest {
     }
 
     @Test
+    void simpleEnroll_withAManufacturerCertificateIssuesForItsCommonName_andRefusesUnknownManufacturers() throws Exception {
+        var manufacturer = dev.holdfast.testing.TestCertificates.newRoot("Acme Sensors Manufacturing CA");
+        var idevid = manufacturer.issueClient("sensor-42");
+        var stranger = dev.holdfast.testing.TestCertificates.newRoot("Unknown Factory CA").issueClient("sensor-42");
+        try (PkiFixture g = PkiFixture.create(dir.resolve("m"), TestDatabases.Kind.SQLITE, clock, List.of(manufacturer.certificate()))) {
+            EstService withMaker = g.pki.est();
+            KeyPair kp = key();
+            X509Certificate cert = single(withMaker.simpleEnroll(csrBody(kp, "CN=sensor-42"),
+                    new EstCredential.ClientCertificate(idevid.chain()), "s"));
+            assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=sensor-42");
+            assertThat(cert.getPublicKey()).isEqualTo(kp.getPublic());
+
+            long stored = g.certificateCount();
+            RefusedException unknown = refusal(() -> withMaker.simpleEnroll(uncheckedCsr("CN=sensor-42"),
+                    new EstCredential.ClientCertificate(stranger.chain()), "s"));
+            assertThat(unknown.refusal().code()).isEqualTo("untrusted-certificate");
+            RefusedException other = refusal(() -> withMaker.simpleEnroll(uncheckedCsr("CN=sensor-43"),
+                    new EstCredential.ClientCertificate(idevid.chain()), "s"));
+            assertThat(other.refusal().code()).isEqualTo("subject-mismatch");
+            assertThat(g.certificateCount()).isEqualTo(stored);
+        }
+        // Without any trusted manufacturer, certificate-based enrollment is refused outright.
+        assertThat(refusal(() -> est.simpleEnroll(uncheckedCsr("CN=sensor-42"), new EstCredential.ClientCertificate(idevid.chain()), "s"))
+                .refusal().code()).isEqualTo("no-manufacturer-ca");
+    }
+
+    @Test
     void caCertificatesAndCsrAttributes_areWellFormed() throws Exception {
         CMSSignedData cms = new CMSSignedData(Base64.getMimeDecoder().decode(est.caCertificates(Optional.empty())));
         assertThat(cms.getCertificates().getMatches(null)).hasSize(2);

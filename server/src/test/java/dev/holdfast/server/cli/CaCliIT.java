@@ -103,6 +103,33 @@ class CaCliIT {
     }
 
     @Test
+    void server_refusesToStartOnABadConfigFile_namingEveryErrorWithItsPath() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("holdfast.yaml"), """
+                server:
+                  https:
+                    port: 70000
+                pki:
+                  ca:
+                    keyBackend: maybe
+                  crl:
+                    refreshIntervall: 1h
+                """);
+        Run check = cli("config", "check", "--config", yaml.toString());
+        assertThat(check.exit).isEqualTo(2);
+        assertThat(check.err).contains("server.https.port: 70000 is above maximum 65535")
+                .contains("pki.ca.keyBackend:").contains("maybe")
+                .contains("pki.crl.refreshIntervall: unknown setting (did you mean pki.crl.refreshInterval?)");
+        Run server = cli("server", "--data-dir", dir.resolve("never").toString(), "--config", yaml.toString());
+        assertThat(server.exit).isEqualTo(2);
+        assertThat(dir.resolve("never")).doesNotExist();
+
+        Path good = Files.writeString(dir.resolve("good.yaml"), "server.https.port: 9443\npki.crl.validity: 2d\n");
+        Run ok = cli("config", "check", "--config", good.toString());
+        assertThat(ok.exit).as(ok.err).isZero();
+        assertThat(ok.out).contains("9443");
+    }
+
+    @Test
     void init_createsTheHierarchyOnce_andGeneratesAPassphraseFileOwnerOnly() throws Exception {
         Path data = dir.resolve("data");
         Run first = cli("ca", "init", "--data-dir", data.toString());
