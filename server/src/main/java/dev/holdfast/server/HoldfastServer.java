@@ -13,6 +13,8 @@ import dev.holdfast.server.http.ReadinessCheck;
 import dev.holdfast.server.pki.PkiAssembly;
 import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
+import dev.holdfast.server.registry.OpenApiRoutes;
+import dev.holdfast.server.registry.RegistryAssembly;
 import dev.holdfast.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running {@code holdfast server} process, wired by hand: the store, the event log, API tokens,
- * the PKI (created on first start), the bootstrap files and the HTTPS listener with a certificate
- * from the infrastructure CA. {@link #start} brings them up in that order and {@link #close} takes
+ * the PKI (created on first start), the bootstrap files, the device registry and the HTTPS listener
+ * with a certificate from the infrastructure CA. {@link #start} brings them up in that order and {@link #close} takes
  * them down in reverse, each step once.
  */
 public final class HoldfastServer implements AutoCloseable {
@@ -46,16 +48,21 @@ public final class HoldfastServer implements AutoCloseable {
     private final Pki pki;
     private final Database db;
     private final JdbcEventLog events;
+    private final RegistryAssembly registry;
+    private final OpenApiRoutes openApi;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private HoldfastServer(Path dataDir, List<AutoCloseable> resources, ApiServer api, Pki pki, Database db, JdbcEventLog events) {
+    private HoldfastServer(Path dataDir, List<AutoCloseable> resources, ApiServer api, Pki pki, Database db, JdbcEventLog events,
+                           RegistryAssembly registry, OpenApiRoutes openApi) {
         this.dataDir = dataDir;
         this.resources = resources;
         this.api = api;
         this.pki = pki;
         this.db = db;
         this.events = events;
+        this.registry = registry;
+        this.openApi = openApi;
     }
 
     /**
@@ -88,13 +95,18 @@ public final class HoldfastServer implements AutoCloseable {
             List<String> sans = config.get(Settings.SERVER_TLS_SUBJECT_ALT_NAMES);
             ServerCertificates.Issued tls = ServerCertificates.issue(pki, host, sans, clientAnchors);
 
+            RegistryAssembly registry = RegistryAssembly.open(db, events, dataDir, Clock.systemUTC());
+            opened.add(registry);
+            OpenApiRoutes openApi = new OpenApiRoutes();
+
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
                     .bind(config.get(Settings.SERVER_HTTPS_BIND_ADDRESS), config.get(Settings.SERVER_HTTPS_PORT))
                     .shutdownGrace(config.get(Settings.SERVER_SHUTDOWN_GRACE_PERIOD))
                     .events(events)
                     .readiness(ReadinessCheck.of("database", db::isReachable),
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
-                    .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)))
+                    .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
+                            registry.routes(), openApi)
                     .build();
             opened.add(api);
             api.start();
@@ -102,7 +114,7 @@ public final class HoldfastServer implements AutoCloseable {
             opened.add(scheduleRetention(events, config.get(Settings.EVENTS_RETENTION)));
             events.emit(SecurityEvent.builder(EventClass.API_ACTIVITY, "server.started").source("server")
                     .message("Holdfast server started at " + api.uri()).detail("serverCertificate", tls.certificate().serialHex()).build());
-            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events);
+            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi);
             log.info("Holdfast server ready at {} (data directory {})", api.uri(), dataDir.toAbsolutePath());
             return server;
         } catch (RuntimeException e) {
@@ -167,6 +179,16 @@ public final class HoldfastServer implements AutoCloseable {
 
     public JdbcEventLog events() {
         return events;
+    }
+
+    /** The device registry and its query engine. */
+    public RegistryAssembly registry() {
+        return registry;
+    }
+
+    /** The OpenAPI document served at {@code /api/v1/openapi.json}, and the routes it is held against. */
+    public OpenApiRoutes openApi() {
+        return openApi;
     }
 
     /** Blocks until {@link #close()} has finished (from a shutdown hook or another thread). */

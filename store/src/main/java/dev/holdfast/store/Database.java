@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connection pool and migrations for one Holdfast database.
@@ -32,11 +35,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final String schema;
+    /** SQLite only: queues this process's transactions for SQLite's single write lock. */
+    private final ReentrantLock writeLock;
+    /** Per database, not static: a thread may work in transactions on two databases at once. */
+    private final ThreadLocal<Transaction> current = new ThreadLocal<>();
 
     private Database(HikariDataSource pool, Dialect dialect, String schema) {
         this.pool = pool;
         this.dialect = dialect;
         this.schema = schema;
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
     }
 
     public static Database open(StoreConfig config) {
@@ -118,32 +126,94 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+     *
+     * <p>The transaction belongs to the calling thread until it ends: {@link #withConnection} and
+     * {@code inTransaction} called on this database from inside {@code work}, directly or through
+     * another module (the event log appending an event about what {@code work} stored), join it on
+     * the same connection rather than taking a second one, so the rows commit or roll back together.
+     *
+     * <p>On SQLite, which admits one writer at a time, transactions queue on an in-process lock before
+     * they take a connection. Without it, concurrent writers collide inside SQLite and the loser sleeps
+     * in the busy handler (1 ms, then 2, 5, ...) however soon the winner commits. Other processes on
+     * the same file still meet the busy timeout.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
+        Transaction outer = current.get();
+        if (outer != null) return runJoined(outer.connection, work);
+        Transaction tx;
+        T result;
+        if (writeLock != null) writeLock.lock();
         try (Connection c = pool.getConnection()) {
+            tx = new Transaction(c);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
+            current.set(tx);
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
+                current.remove();
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
             throw new StoreException("transaction failed: " + e.getMessage(), e);
+        } finally {
+            if (writeLock != null) writeLock.unlock();
         }
+        tx.committed(); // outside the lock: the next writer need not wait for listeners
+        return result;
     }
 
-    /** Runs read-only or single-statement work with auto-commit. */
+    /**
+     * Runs read-only or single-statement work with auto-commit; inside {@link #inTransaction} on the
+     * same thread, joins that transaction instead.
+     */
     public <T> T withConnection(SqlWork<T> work) {
+        Transaction outer = current.get();
+        if (outer != null) return runJoined(outer.connection, work);
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} once the calling thread's transaction on this database has committed, and
+     * never if it rolls back; outside a transaction, runs it now. For telling others about rows only
+     * once they are durable. An action that throws does not undo the commit; the exception reaches
+     * the caller of {@link #inTransaction}.
+     */
+    public void afterCommit(Runnable action) {
+        Transaction tx = current.get();
+        if (tx == null) action.run();
+        else tx.afterCommit.add(action);
+    }
+
+    private static <T> T runJoined(Connection c, SqlWork<T> work) {
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The calling thread's open transaction. */
+    private static final class Transaction {
+        final Connection connection;
+        final List<Runnable> afterCommit = new ArrayList<>(2);
+
+        Transaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        void committed() {
+            for (Runnable r : afterCommit) r.run();
         }
     }
 

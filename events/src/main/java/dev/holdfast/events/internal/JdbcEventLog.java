@@ -37,6 +37,9 @@ import java.util.function.Predicate;
  * The event log in the {@code security_event} table. Each subscriber has a bounded queue drained by
  * a virtual thread of its own, so a slow subscriber never slows appenders; when its queue is full the
  * event is counted as dropped for that subscriber (it remains in the log, readable by sequence).
+ *
+ * <p>An event appended inside a store transaction ({@link Database#inTransaction}) commits or rolls
+ * back with the rows it describes; subscribers hear of it only after the commit.
  */
 public final class JdbcEventLog implements EventLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcEventLog.class);
@@ -60,7 +63,9 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
         } catch (IOException ex) {
             throw new IllegalStateException("details not serialisable", ex);
         }
-        long seq = db.withConnection(c -> {
+        // A transaction even for one statement: on SQLite it queues on the store's writer lock, and
+        // inside a caller's transaction (a certificate and the event saying it was issued) it joins it.
+        long seq = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO security_event (id, event_time, class_uid, activity, outcome, severity_id, device_id, actor, source_module, message, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -82,9 +87,11 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
                 }
             }
         });
-        appended.incrementAndGet();
         StoredEvent stored = new StoredEvent(seq, e);
-        for (Subscriber s : subscribers) s.offer(stored);
+        db.afterCommit(() -> {
+            appended.incrementAndGet();
+            for (Subscriber s : subscribers) s.offer(stored);
+        });
         return seq;
     }
 

@@ -26,8 +26,9 @@ public final class CertificateRepository {
         this.db = db;
     }
 
+    /** Stores a new certificate; inside a caller's transaction, as part of it. */
     public void insert(IssuedCertificate c, String actor) {
-        db.withConnection(conn -> {
+        db.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO certificate (" + COLUMNS + ", actor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, c.serialHex());
                 ps.setString(2, c.caName());

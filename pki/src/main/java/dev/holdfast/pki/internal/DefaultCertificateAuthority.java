@@ -419,14 +419,20 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
                 who.commonName(), who.deviceId(), sha256Hex(der), notBefore.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                 notAfter.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), now, IssuedCertificate.Status.GOOD,
                 Optional.empty(), Optional.empty(), Bytes.wrapOwned(der));
-        certificates.insert(issued, actor);
-        events.emit(SecurityEvent.builder(EventClass.ENTITY_MANAGEMENT, "certificate.issued").source("pki").actor(actor)
+        SecurityEvent event = SecurityEvent.builder(EventClass.ENTITY_MANAGEMENT, "certificate.issued").source("pki").actor(actor)
                 .device(who.deviceId().orElse(null))
                 .message("issued " + profile.id() + " certificate for " + who.commonName())
                 .detail("serial", issued.serialHex()).detail("ca", issuer.name()).detail("profile", profile.id())
                 .detail("sha256", issued.sha256()).detail("subject", issued.subject()).detail("key", csr.keyDescription())
                 .detail("notAfter", issued.notAfter()).detail("validityCapped", requested.isPresent() && requested.get().compareTo(max) > 0 ? "true" : null)
-                .build());
+                .build();
+        // One transaction: no certificate on record without its issuance event, and one commit per
+        // issuance instead of two (the event log joins the transaction when it shares this store).
+        db.inTransaction(c -> {
+            certificates.insert(issued, actor);
+            events.emit(event);
+            return null;
+        });
         return issued;
     }
 
