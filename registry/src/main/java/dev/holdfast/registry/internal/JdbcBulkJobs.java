@@ -60,6 +60,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JdbcBulkJobs implements BulkJobs, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JdbcBulkJobs.class);
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final String JOB_COLUMNS = "id, kind, status, source, position, total, succeeded, failed, errors, created_by, "
             + "created_at, updated_at, byte_offset, resume_cursor, counts, output_path";
     /** The {@code source} of an uploaded import, stored as {@code jobs/<id>.jsonl} until the job ends. */
@@ -378,7 +379,16 @@ public final class JdbcBulkJobs implements BulkJobs, AutoCloseable {
         if (r.job().total().isEmpty()) setTotal(id, countLines(source));
         DeviceImporter importer = new DeviceImporter(dialect);
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
-        Thread reader = Thread.ofPlatform().name("registry-import-reader").daemon().start(() -> readBatches(source, r, importer, queue));
+        java.util.concurrent.atomic.AtomicLong readerCpu = new java.util.concurrent.atomic.AtomicLong();
+        long writerCpu0 = THREADS.getCurrentThreadCpuTime();
+        Thread reader = Thread.ofPlatform().name("registry-import-reader").daemon().start(() -> {
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            try {
+                readBatches(source, r, importer, queue);
+            } finally {
+                readerCpu.set(THREADS.getCurrentThreadCpuTime() - cpu0);
+            }
+        });
         // One connection for the whole job, so the bulk page cache stays warm from batch to batch.
         try (Connection c = db.dataSource().getConnection()) {
             Pragmas bulk = Pragmas.bulk(c, dialect, db.dataSource());
@@ -403,6 +413,14 @@ public final class JdbcBulkJobs implements BulkJobs, AutoCloseable {
             return false;
         } finally {
             reader.interrupt();
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // Which side bounds the job: reading and preparing lines, or writing them.
+            log.info("import job {}: reading and preparing took {} ms of CPU, writing {} ms", id, readerCpu.get() / 1_000_000,
+                    (THREADS.getCurrentThreadCpuTime() - writerCpu0) / 1_000_000);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.holdfast.registry.query.FleetQuery.Columns;
 import dev.holdfast.registry.query.FleetQuery.CountColumn;
 import dev.holdfast.registry.query.FleetQuery.PathColumn;
 import dev.holdfast.store.Database;
+import dev.holdfast.store.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * {@link DeviceQueries} over the registry's {@code device} table, on SQLite or PostgreSQL: each query
@@ -103,6 +105,8 @@ public final class JdbcDeviceQueries implements DeviceQueries {
             bind(ps, st.params());
             try (ResultSet rs = ps.executeQuery()) {
                 List<JsonNode> rows = new ArrayList<>();
+                Set<String> columns = Set.copyOf(st.deviceColumns());
+                boolean utf8 = database.dialect() == Dialect.SQLITE;
                 Keyset last = null;
                 boolean more = false;
                 while (rs.next()) {
@@ -118,7 +122,7 @@ public final class JdbcDeviceQueries implements DeviceQueries {
                             last = new Keyset(keys, Optional.empty());
                         }
                         case ROWS -> {
-                            ObjectNode twin = TwinRows.twin(rs, st.deviceColumns());
+                            ObjectNode twin = TwinRows.twin(rs, st.deviceColumns(), columns, utf8);
                             rows.add(q.selection() instanceof AllColumns ? twin : TwinRows.project(((Columns) q.selection()).columns(), twin));
                             last = new Keyset(keys(rs, "o", st.keyCount()), Optional.of(rs.getString("id")));
                         }
