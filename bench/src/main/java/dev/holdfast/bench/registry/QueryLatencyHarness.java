@@ -74,7 +74,7 @@ public final class QueryLatencyHarness {
                 + " load average %s%n%n", devices, SITES, clients, pool, seconds, warmup, loadAverage());
 
         List<String> table = new ArrayList<>();
-        Path tmp = dataDir.map(Path::of).orElse(Files.createTempDirectory("holdfast-query-bench"));
+        Path tmp = dataDir.isPresent() ? Path.of(dataDir.get()) : Files.createTempDirectory("holdfast-query-bench");
         try (Database db = Database.open(new StoreConfig(tmp, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), pool))) {
             table.addAll(run(db, "SQLite", devices, seconds, warmup, clients));
         } finally {
