@@ -107,9 +107,10 @@ public final class OcspLoadHarness {
         int connections = Integer.parseInt(opts.getOrDefault("connections", "64"));
         String wrk = opts.getOrDefault("wrk", "wrk");
         List<String> scenarios = List.of(opts.getOrDefault("scenarios", "get-keepalive,post-keepalive,get-handshake-per-request").split(","));
-        if (certs < 1 || duration < 1 || duration > 600 || warmup < 0 || warmup > 600) {
-            throw new IllegalArgumentException("certs: " + certs + ", duration: " + duration + "s, warmup: " + warmup
-                    + "s (expected: certs >= 1, 1 <= duration <= 600, 0 <= warmup <= 600)");
+        if (certs < 1 || duration < 1 || duration > 600 || warmup < 0 || warmup > 600 || threads < 1 || connections < threads) {
+            throw new IllegalArgumentException("certs: " + certs + ", duration: " + duration + "s, warmup: " + warmup + "s, threads: "
+                    + threads + ", connections: " + connections
+                    + " (expected: certs >= 1, 1 <= duration <= 600, 0 <= warmup <= 600, threads >= 1, connections >= threads)");
         }
 
         Path work = Files.createTempDirectory("holdfast-ocsp-load");
@@ -162,7 +163,7 @@ public final class OcspLoadHarness {
                 System.out.print(r.rawOutput());
             }
             System.out.println();
-            System.out.printf("machine: %d CPUs (%s), %s %s; wrk %s -t%d -c%d -d%ds%n", Runtime.getRuntime().availableProcessors(),
+            System.out.printf("machine: %d CPUs (%s), %s %s; %s, -t%d -c%d -d%ds%n", Runtime.getRuntime().availableProcessors(),
                     cpuModel(), System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), wrkVersion, threads,
                     connections, duration);
             System.out.printf("| scenario | requests/s | p50 | p90 | p99 | max | requests | non-2xx | socket errors | malformed | served by responder | from cache | JVM CPU per request | load avg before/after |%n");
@@ -233,8 +234,16 @@ public final class OcspLoadHarness {
         tmf.init(trust);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
-        int probe = 0;
-        while (probe < requests.size() - 1 && !Base64.getEncoder().encodeToString(requests.get(probe)).contains("+")) probe++;
+        int probe = -1;
+        int withPlus = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            if (Base64.getEncoder().encodeToString(requests.get(i)).contains("+")) {
+                withPlus++;
+                if (probe < 0) probe = i;
+            }
+        }
+        System.out.printf("%d of %d requests have a '+' in their base64 (%%2B in the RFC 6960 GET form)%n", withPlus, requests.size());
+        if (probe < 0) probe = 0;
         byte[] request = requests.get(probe);
         BigInteger serial = serials.get(probe);
         try (HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build()) {

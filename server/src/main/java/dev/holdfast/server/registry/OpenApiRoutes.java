@@ -2,6 +2,8 @@ package dev.holdfast.server.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.server.http.RouteModule;
 import io.javalin.config.RoutesConfig;
 import io.javalin.router.InternalRouter;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,23 +21,63 @@ import java.util.TreeSet;
 
 /**
  * Serves the OpenAPI 3 document of the whole admin API at {@code /api/v1/openapi.json}: a hand-written
- * resource ({@code openapi.json} beside this class) that covers every route under {@code /api/v1} of
- * every module, and that a test holds against the routes the running server has registered, in both
+ * resource ({@code openapi.json} beside this class, with the registry's routes and the shared
+ * components) merged with one fragment per further module ({@link #FRAGMENTS}, under
+ * {@code dev/holdfast/server/openapi/}), so that modules document their routes in files of their own.
+ * A test holds the merged document against the routes the running server has registered, in both
  * directions ({@link #documentedRoutes()}, {@link #registeredRoutes()}).
+ *
+ * <p>A fragment is an object with any of {@code tags} (array), {@code paths} and
+ * {@code components.schemas} (objects); a path or schema defined twice is an error at startup.
  */
 public final class OpenApiRoutes implements RouteModule {
     static final String PATH = "/api/v1/openapi.json";
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete", "head", "options");
 
+    /** The fragments merged into the base document, in order: file names under {@code dev/holdfast/server/openapi/}. */
+    static final List<String> FRAGMENTS = List.of();
+
     private final byte[] document;
     private volatile InternalRouter router;
 
     public OpenApiRoutes() {
-        try (InputStream in = OpenApiRoutes.class.getResourceAsStream("openapi.json")) {
-            if (in == null) throw new IllegalStateException("openapi.json is missing from the server's resources");
-            this.document = in.readAllBytes();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode base = (ObjectNode) read(json, "openapi.json");
+        for (String name : FRAGMENTS) merge(base, read(json, "/dev/holdfast/server/openapi/" + name), name);
+        try {
+            this.document = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(base);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read openapi.json", e);
+            throw new UncheckedIOException("cannot write the OpenAPI document", e);
+        }
+    }
+
+    private static JsonNode read(ObjectMapper json, String resource) {
+        try (InputStream in = OpenApiRoutes.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException(resource + " is missing from the server's resources");
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    private static void merge(ObjectNode base, JsonNode fragment, String name) {
+        if (fragment.has("tags")) {
+            ArrayNode tags = base.withArrayProperty("tags");
+            fragment.get("tags").forEach(t -> tags.add(t));
+        }
+        mergeFields(base.withObjectProperty("paths"), fragment.path("paths"), name, "path");
+        mergeFields(base.withObjectProperty("components").withObjectProperty("schemas"), fragment.path("components").path("schemas"), name, "schema");
+    }
+
+    private static void mergeFields(ObjectNode into, JsonNode from, String fragment, String what) {
+        Iterator<Map.Entry<String, JsonNode>> it = from.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (into.has(e.getKey())) {
+                throw new IllegalStateException("OpenAPI fragment " + fragment + " defines " + what + " " + e.getKey()
+                        + " again (each path and schema belongs to one file)");
+            }
+            into.set(e.getKey(), e.getValue());
         }
     }
 
