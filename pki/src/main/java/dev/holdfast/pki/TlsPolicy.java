@@ -1,6 +1,6 @@
 package dev.holdfast.pki;
 
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -139,15 +139,6 @@ public final class TlsPolicy {
         if (key == null && chain.length > 0) throw new IllegalArgumentException("key: null (expected: the private key of chain[0])");
         if (key != null && chain.length == 0) throw new IllegalArgumentException("chain: empty (expected: the leaf certificate of the key first)");
         try {
-            // The in-memory store only carries the key to the KeyManagerFactory; its password protects nothing.
-            char[] password = new char[0];
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            if (key != null) keys.setKeyEntry("server", key, password, chain);
-            // PKIX (the JDK's "NewSunX509") picks a key by algorithm and checks certificate validity.
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(keys, password);
-
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             int i = 0;
@@ -158,7 +149,7 @@ public final class TlsPolicy {
             tmf.init(trust);
 
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+            context.init(key == null ? null : new KeyManager[]{new FixedKeyManager(key, chain)}, tmf.getTrustManagers(), new SecureRandom());
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
@@ -178,17 +169,55 @@ public final class TlsPolicy {
             throw new IllegalArgumentException("key and chain: required (expected: the server's key and its certificate first)");
         }
         try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("server", key, new char[0], chain);
-            kmf.init(keys, new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[]{new SignatureOnlyClientTrust(clientAnchors)}, new SecureRandom());
+            context.init(new KeyManager[]{new FixedKeyManager(key, chain)},
+                    new javax.net.ssl.TrustManager[]{new SignatureOnlyClientTrust(clientAnchors)}, new SecureRandom());
             return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Offers one key and chain, held as they are. The JDK's "PKIX" key manager would be handed the key
+     * through a PKCS#12 key store and read it back from the store at every handshake, which for
+     * PKCS#12 means a PBKDF2 derivation and a decryption per handshake: about two thirds of a
+     * handshake's CPU on the server in the OCSP load runs (docs/PERFORMANCE.md).
+     */
+    private static final class FixedKeyManager extends javax.net.ssl.X509ExtendedKeyManager {
+        private static final String ALIAS = "holdfast";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        FixedKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain.clone();
+        }
+
+        /** Whether the key can serve a handshake asking for {@code keyType} ("EC", "RSA", "RSASSA-PSS", "EdDSA" ...). */
+        private boolean fits(String keyType) {
+            if (keyType == null) return true;
+            String algorithm = key.getAlgorithm();
+            if (keyType.equalsIgnoreCase(algorithm)) return true;
+            if (algorithm.equals("RSA") && keyType.equals("RSASSA-PSS")) return true;
+            if ((algorithm.equals("EdDSA") || algorithm.equals("Ed25519")) && (keyType.equals("EdDSA") || keyType.equals("Ed25519"))) return true;
+            return keyType.startsWith(algorithm + "_"); // TLS 1.2 names such as EC_EC
+        }
+
+        private String aliasFor(String[] keyTypes) {
+            if (keyTypes == null) return ALIAS;
+            for (String t : keyTypes) if (fits(t)) return ALIAS;
+            return null;
+        }
+
+        @Override public String[] getClientAliases(String keyType, java.security.Principal[] issuers) { return fits(keyType) ? new String[]{ALIAS} : null; }
+        @Override public String[] getServerAliases(String keyType, java.security.Principal[] issuers) { return fits(keyType) ? new String[]{ALIAS} : null; }
+        @Override public String chooseClientAlias(String[] keyTypes, java.security.Principal[] issuers, java.net.Socket socket) { return aliasFor(keyTypes); }
+        @Override public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) { return fits(keyType) ? ALIAS : null; }
+        @Override public String chooseEngineClientAlias(String[] keyTypes, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) { return aliasFor(keyTypes); }
+        @Override public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) { return fits(keyType) ? ALIAS : null; }
+        @Override public X509Certificate[] getCertificateChain(String alias) { return ALIAS.equals(alias) ? chain.clone() : null; }
+        @Override public PrivateKey getPrivateKey(String alias) { return ALIAS.equals(alias) ? key : null; }
     }
 
     /** Accepts client chains whose signatures lead to a trusted anchor; leaves validity to the application. */

@@ -98,16 +98,43 @@ public final class PkiRoutes implements RouteModule {
         ocspAnswer(ctx, body);
     }
 
-    /** RFC 6960 Appendix A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}. */
+    /**
+     * RFC 6960 Appendix A.1: GET {url}/{url-encoding of base-64 encoding of the DER OCSPRequest}. The
+     * request is read from the raw request path: a decoded path parameter cannot tell a {@code +} of
+     * the base64 (sent as {@code %2B}, or bare, as the JDK's OCSP client does) from a space. Base64url
+     * ({@code -}, {@code _}) is accepted too.
+     */
     private void ocspGet(Context ctx) {
-        String encoded = java.net.URLDecoder.decode(ctx.pathParam("request"), StandardCharsets.US_ASCII);
-        byte[] der;
-        try {
-            der = Base64.getDecoder().decode(encoded.replace('-', '+').replace('_', '/'));
-        } catch (IllegalArgumentException e) {
-            der = new byte[0]; // answered as malformedRequest by the responder
+        String raw = ctx.req().getRequestURI();
+        int ocsp = raw.indexOf("/pki/ocsp/");
+        int slash = ocsp < 0 ? -1 : raw.indexOf('/', ocsp + "/pki/ocsp/".length());
+        byte[] der = slash < 0 ? new byte[0] : ocspGetRequest(raw.substring(slash + 1));
+        ocspAnswer(ctx, der); // an empty or undecodable request is answered as malformedRequest by the responder
+    }
+
+    /** The DER bytes of the request part of an OCSP GET path, or none when it is not percent-encoded base64. */
+    static byte[] ocspGetRequest(String encodedPath) {
+        if (encodedPath.length() > 4 * OcspResponder.MAX_REQUEST_BYTES) return new byte[0];
+        StringBuilder base64 = new StringBuilder(encodedPath.length());
+        for (int i = 0; i < encodedPath.length(); i++) {
+            char c = encodedPath.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= encodedPath.length()) return new byte[0];
+                int hi = Character.digit(encodedPath.charAt(i + 1), 16);
+                int lo = Character.digit(encodedPath.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) return new byte[0];
+                c = (char) (hi << 4 | lo);
+                i += 2;
+            }
+            if (c == '-') c = '+';
+            else if (c == '_') c = '/';
+            base64.append(c);
         }
-        ocspAnswer(ctx, der);
+        try {
+            return Base64.getDecoder().decode(base64.toString());
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
     }
 
     private void ocspAnswer(Context ctx, byte[] der) {

@@ -178,6 +178,42 @@ class PkiOverHttpsIT {
         assertThat(certificates()).isEqualTo(before);
     }
 
+    @Test
+    void ocspGet_acceptsBase64WithPlusPercentEncodedBareOrAsBase64url() throws Exception {
+        java.security.cert.X509Certificate issuer = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(dir.resolve("devices.der")));
+        java.math.BigInteger serial = java.math.BigInteger.valueOf(0x5eed);
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.bc.BcDigestCalculatorProvider().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.X509CertificateHolder(issuer.getEncoded()), serial);
+        // A nonce of repeated 0xFBEFBE encodes as "++++" at one of the three base64 alignments.
+        byte[] der = null;
+        for (int shift = 0; shift < 3 && der == null; shift++) {
+            byte[] nonce = new byte[shift + 24];
+            for (int i = shift; i < nonce.length; i++) nonce[i] = (byte) new int[]{0xFB, 0xEF, 0xBE}[(i - shift) % 3];
+            byte[] candidate = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id)
+                    .setRequestExtensions(new org.bouncycastle.asn1.x509.Extensions(new org.bouncycastle.asn1.x509.Extension(
+                            org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                            new org.bouncycastle.asn1.DEROctetString(nonce).getEncoded())))
+                    .build().getEncoded();
+            if (java.util.Base64.getEncoder().encodeToString(candidate).contains("+")) der = candidate;
+        }
+        assertThat(der).as("a request whose base64 has a '+'").isNotNull();
+        String b64 = java.util.Base64.getEncoder().encodeToString(der);
+        Map<String, String> forms = Map.of(
+                "percent-encoded", java.net.URLEncoder.encode(b64, StandardCharsets.US_ASCII),
+                "bare", b64,
+                "base64url", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(der));
+        for (var form : forms.entrySet()) {
+            Path out = dir.resolve("get-" + form.getKey() + ".der");
+            curlOk("-o", out.toString(), base + "/pki/ocsp/devices/" + form.getValue());
+            var response = new org.bouncycastle.cert.ocsp.OCSPResp(Files.readAllBytes(out));
+            assertThat(response.getStatus()).as(form.getKey()).isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL);
+            var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) response.getResponseObject();
+            assertThat(basic.getResponses()[0].getCertID().getSerialNumber()).as(form.getKey()).isEqualTo(serial);
+        }
+    }
+
     private String ocsp(Path cert, String url) {
         ProcessRun r = run(openssl, "ocsp", "-issuer", "devices.pem", "-cert", cert.toString(), "-url", url,
                 "-CAfile", bundle.toString(), "-verify_other", "devices.pem");
