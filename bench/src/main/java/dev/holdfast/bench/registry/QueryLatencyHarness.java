@@ -44,7 +44,7 @@ import java.util.function.IntFunction;
  *
  * <pre>
  * java -cp "bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.holdfast.bench.registry.QueryLatencyHarness \
- *   [--devices 1000000] [--seconds 20] [--warmup 5] [--clients 8] [--pool clients+2] [--sqlite-only] [--data-dir DIR] [--pg-schema NAME]
+ *   [--devices 1000000] [--seconds 20] [--warmup 5] [--clients 8] [--pool clients+2] [--max-concurrent N (0 = no limit; default: the product default)] [--sqlite-only] [--data-dir DIR] [--pg-schema NAME]
  * </pre>
  * With {@code --data-dir} (SQLite) or {@code --pg-schema} (PostgreSQL) the database is kept, and
  * reused without loading when it already holds the number of devices asked for.
@@ -64,6 +64,7 @@ public final class QueryLatencyHarness {
         int warmup = intArg(args, "--warmup", 5);
         int clients = intArg(args, "--clients", 8);
         int pool = intArg(args, "--pool", clients + 2);
+        maxConcurrent = intArg(args, "--max-concurrent", -1);
         boolean sqliteOnly = Arrays.asList(args).contains("--sqlite-only");
         Optional<String> dataDir = arg(args, "--data-dir");
         Optional<String> pgSchema = arg(args, "--pg-schema");
@@ -101,6 +102,8 @@ public final class QueryLatencyHarness {
         table.forEach(System.out::println);
     }
 
+    private static int maxConcurrent = -1;
+
     private static List<String> run(Database db, String name, int devices, int seconds, int warmup, int clients) throws Exception {
         db.migrate("registry");
         System.out.printf(Locale.ROOT, "== %s %s%n", name, version(db));
@@ -117,7 +120,9 @@ public final class QueryLatencyHarness {
             System.out.printf(Locale.ROOT, "reusing %,d devices%n", present);
         }
         long t1 = System.nanoTime();
-        JdbcDeviceQueries queries = new JdbcDeviceQueries(db, KEY);
+        int admission = maxConcurrent >= 0 ? maxConcurrent : JdbcDeviceQueries.defaultConcurrency(db);
+        System.out.printf(Locale.ROOT, "%s: at most %s queries at once%n", name, admission == 0 ? "unlimited" : admission);
+        JdbcDeviceQueries queries = new JdbcDeviceQueries(db, KEY, dev.holdfast.registry.query.QueryIndexes.DEFAULT_HOT_PATHS, admission);
         System.out.printf(Locale.ROOT, "query indexes %s ready in %.1f s%n", queries.indexes(), (System.nanoTime() - t1) / 1e9);
 
         List<Workload> workloads = List.of(

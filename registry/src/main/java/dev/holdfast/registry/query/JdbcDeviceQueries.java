@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@link DeviceQueries} over the registry's {@code device} table, on SQLite or PostgreSQL: each query
@@ -50,6 +51,8 @@ public final class JdbcDeviceQueries implements DeviceQueries {
     private final ContinuationTokens tokens;
     private final SqlCompiler compiler;
     private final List<String> indexes;
+    /** Admission for queries when they run inside this process (SQLite); null when unlimited. */
+    private final Semaphore admission;
 
     /**
      * With the {@link QueryIndexes#DEFAULT_HOT_PATHS}.
@@ -65,11 +68,32 @@ public final class JdbcDeviceQueries implements DeviceQueries {
      * @param hotPaths paths to index, such as {@code tags.site}; see {@link QueryIndexes#ensure}
      */
     public JdbcDeviceQueries(Database database, byte[] continuationKey, List<String> hotPaths) {
+        this(database, continuationKey, hotPaths, defaultConcurrency(database));
+    }
+
+    /**
+     * @param maxConcurrentQueries how many queries may run at once; the others wait their turn in
+     *                             arrival order. {@code 0} for no limit. On SQLite the engine runs on
+     *                             the caller's thread, so more queries at once than CPUs only
+     *                             time-slice them, which stretches every one of them and mostly the
+     *                             tail; the default there is the number of CPUs, and no limit on
+     *                             PostgreSQL, whose server schedules its own work.
+     */
+    public JdbcDeviceQueries(Database database, byte[] continuationKey, List<String> hotPaths, int maxConcurrentQueries) {
         if (database == null) throw new IllegalArgumentException("database: null");
+        if (maxConcurrentQueries < 0) {
+            throw new IllegalArgumentException("maxConcurrentQueries: " + maxConcurrentQueries + " (expected: 0 for no limit, or more)");
+        }
         this.tokens = new ContinuationTokens(continuationKey);
         this.database = database;
         this.compiler = new SqlCompiler(database.dialect(), QueryIndexes.parse(hotPaths));
         this.indexes = QueryIndexes.ensure(database, hotPaths);
+        this.admission = maxConcurrentQueries == 0 ? null : new Semaphore(maxConcurrentQueries, true);
+    }
+
+    /** The number of CPUs on SQLite, no limit (0) on PostgreSQL. */
+    public static int defaultConcurrency(Database database) {
+        return database.dialect() == Dialect.SQLITE ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 0;
     }
 
     /** The names of the indexes this maintains. */
@@ -96,7 +120,13 @@ public final class JdbcDeviceQueries implements DeviceQueries {
         int take = Math.min(pageSize, remaining);
         SqlStatement st = compiler.compile(q, cursor.map(ContinuationTokens.Cursor::keyset), take + 1);
         if (log.isDebugEnabled()) log.debug("query {} as {}", query, st.sql());
-        return database.withConnection(c -> run(c, q, query, st, take, remaining));
+        if (admission == null) return database.withConnection(c -> run(c, q, query, st, take, remaining));
+        admission.acquireUninterruptibly(); // bounded: every query ends within QUERY_TIMEOUT_SECONDS
+        try {
+            return database.withConnection(c -> run(c, q, query, st, take, remaining));
+        } finally {
+            admission.release();
+        }
     }
 
     private QueryPage run(Connection c, FleetQuery q, String query, SqlStatement st, int take, int remaining) throws SQLException {

@@ -164,6 +164,25 @@ class JdbcDeviceQueriesTest {
         assertThat(q.execute("SELECT * FROM devices", Optional.empty(), 5).rows()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void admission_queriesBeyondTheLimitWaitTheirTurnAndAllAnswerCorrectly(TestDatabases.Kind kind) throws Exception {
+        open(kind, fleet(60, 3));
+        assertThatThrownBy(() -> new JdbcDeviceQueries(db, TestFleet.KEY, QueryIndexes.DEFAULT_HOT_PATHS, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConcurrentQueries: -1");
+        JdbcDeviceQueries one = new JdbcDeviceQueries(db, TestFleet.KEY, QueryIndexes.DEFAULT_HOT_PATHS, 1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            List<java.util.concurrent.Future<Integer>> sizes = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String site = "s" + (i % 3);
+                sizes.add(pool.submit(() -> one.execute("SELECT * FROM devices WHERE tags.site = '" + site + "'", Optional.empty(), 100).rows().size()));
+            }
+            for (var f : sizes) assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(20);
+        }
+        assertThat(JdbcDeviceQueries.defaultConcurrency(db)).isEqualTo(kind == TestDatabases.Kind.SQLITE
+                ? Runtime.getRuntime().availableProcessors() : 0);
+    }
+
     /** Strings an attacker would try, in every position where the language takes a string. */
     static final List<String> HOSTILE = List.of("'); DROP TABLE device; --", "' OR '1'='1", "\\'; DELETE FROM device; --", "\"; DROP TABLE device; --",
             "$.site') IS NOT NULL OR ('1", "{\"site\":\"plant-3\"}", "' || (SELECT COUNT(*) FROM device) || '", "%", "_", "*", "?", "$1",
