@@ -74,7 +74,7 @@ final class ProblemResponses {
 
     static void onProblem(ProblemException e, Context ctx) {
         log.debug("{} {} refused: {}", ctx.method(), ctx.path(), e.problem().slug(), e.getCause());
-        write(ctx, e.problem());
+        write(ctx, e.problem(), e.extensions());
     }
 
     static void onRefusal(RefusedException e, Context ctx) {

@@ -27,8 +27,10 @@ final class RegistryProblems {
             } catch (RegistryRefusedException e) {
                 throw toProblem(ctx, e);
             } catch (QuerySyntaxException e) {
-                throw Problem.badRequest("query-syntax", "query " + e.getMessage()
-                        + (e.expected() == null || e.getMessage().contains(e.expected()) ? "" : " (expected: " + e.expected() + ")")).exception(e);
+                ProblemException p = Problem.badRequest("query-syntax", "query " + e.getMessage()
+                        + (e.expected() == null || e.getMessage().contains(e.expected()) ? "" : " (expected: " + e.expected() + ")")).exception(e)
+                        .with("position", e.position());
+                throw e.expected() == null ? p : p.with("expected", e.expected());
             }
         };
     }
@@ -47,6 +49,7 @@ final class RegistryProblems {
             case RegistryRefusal.TooLarge t -> new Problem(413, t.code(), "Content too large", t.message());
             case RegistryRefusal.Unavailable u -> new Problem(503, u.code(), "Service unavailable", u.message());
         };
-        return p.exception(e);
+        ProblemException problem = p.exception(e);
+        return r instanceof RegistryRefusal.PreconditionFailed f ? problem.with("currentEtag", f.current().header()) : problem;
     }
 }

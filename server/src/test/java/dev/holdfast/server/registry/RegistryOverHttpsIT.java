@@ -124,6 +124,7 @@ class RegistryOverHttpsIT {
         assertProblem(stale, 412, "etag-mismatch");
         assertThat(stale.header("etag")).isEqualTo("\"desired-2\"");
         assertThat(stale.json().path("detail").asText()).contains("\"desired-2\"");
+        assertThat(stale.json().path("currentEtag").asText()).isEqualTo("\"desired-2\"");
         assertThat(call("GET", "/api/v1/devices/twin-1/twin", null).json().at("/properties/desired/interval").asInt()).isEqualTo(30);
 
         assertProblem(call("PATCH", "/api/v1/devices/twin-1/twin", "{\"properties\":{\"desired\":{}}}", "If-Match: tags-1"), 400, "invalid-if-match");
@@ -230,6 +231,8 @@ class RegistryOverHttpsIT {
         assertProblem(bad, 400, "query-syntax");
         Matcher m = Pattern.compile("at (\\d+)").matcher(bad.json().path("detail").asText());
         assertThat(m.find()).as(bad.json().path("detail").asText()).isTrue();
+        assertThat(bad.json().path("position").asInt()).isEqualTo(Integer.parseInt(m.group(1)));
+        assertThat(bad.json().path("expected").asText()).isNotBlank();
     }
 
     @Test
