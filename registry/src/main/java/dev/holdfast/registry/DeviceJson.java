@@ -47,7 +47,7 @@ public final class DeviceJson {
         o.put("modelId", d.model().orElse(null));
         o.set("capabilities", NODES.objectNode().put("gateway", d.capabilities().gateway()));
         o.put("connectionState", d.connectionState().wireName());
-        o.put("lastActivityTime", d.lastActivity().map(Object::toString).orElse(null));
+        o.put("lastActivityTime", d.lastActivity().map(t -> dev.holdfast.registry.query.JsonValues.timestamp(t.toEpochMilli())).orElse(null));
         o.set("health", health(d.health()));
         o.set("tags", d.tags().toNode());
         o.put("tagsVersion", d.tagsVersion());

@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
  * Small value rules shared by the SQL side and the reference evaluator, each stated once: how numbers
  * are bound and shown, how times are shown, how strings are ordered.
  */
-final class JsonValues {
+public final class JsonValues {
     /**
      * How {@code lastActivityTime} is shown: ISO-8601 in UTC, always with milliseconds, so that the
      * ordinal order of the strings is the order of the instants (for years 0000 to 9999).
@@ -26,7 +26,8 @@ final class JsonValues {
     private JsonValues() {
     }
 
-    static String timestamp(long epochMillis) {
+    /** {@code epochMillis} as {@code lastActivityTime} is shown, in query results and in the device view alike. */
+    public static String timestamp(long epochMillis) {
         return TIMESTAMP.format(Instant.ofEpochMilli(epochMillis));
     }
 
