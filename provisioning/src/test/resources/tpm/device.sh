@@ -5,7 +5,7 @@
 # Run in the device's working directory with TPM2TOOLS_TCTI pointing at the TPM
 # (e.g. "device:/dev/tpmrm0" on hardware, "swtpm:host=127.0.0.1,port=2321" for swtpm).
 #
-#   device.sh enroll [rsa|ecc] [ecc|rsa]  EK (persisted at 0x81010001) and AK (0x81000002);
+#   device.sh enroll [rsa|ecc] [ecc|rsa|rsapss]  EK (persisted at 0x81010001) and AK (0x81000002);
 #                                         writes ek.pub, ak.pub (TPM2B_PUBLIC) and ak.name
 #   device.sh activate CRED OUT           TPM2_ActivateCredential of a tpm2-tools credential file;
 #                                         writes the recovered secret to OUT
@@ -38,6 +38,8 @@ case "$cmd" in
     flush
     if [ "$ak_alg" = rsa ]; then
       tpm2_createak -C "$EK_HANDLE" -c ak.ctx -G rsa -g sha256 -s rsassa -u ak.pub -n ak.name >/dev/null
+    elif [ "$ak_alg" = rsapss ]; then
+      tpm2_createak -C "$EK_HANDLE" -c ak.ctx -G rsa -g sha256 -s rsapss -u ak.pub -n ak.name >/dev/null
     else
       tpm2_createak -C "$EK_HANDLE" -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pub -n ak.name >/dev/null
     fi

@@ -92,7 +92,7 @@ class TpmAttestationIT {
     }
 
     @ParameterizedTest(name = "EK {0}, AK {1}")
-    @CsvSource({"rsa,ecc", "ecc,rsa"})
+    @CsvSource({"rsa,ecc", "ecc,rsa", "rsa,rsapss"})
     void endToEnd_tpmKeyGetsAnOperationalCertificateForThatKey(String ekAlg, String akAlg) throws Exception {
         device.enroll(ekAlg, akAlg);
         TpmChallenge challenge = attestation.challenge(TpmEndorsement.ofPublic(device.ekPublic()), device.akPublic());
