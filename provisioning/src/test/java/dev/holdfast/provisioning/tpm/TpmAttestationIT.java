@@ -168,6 +168,20 @@ class TpmAttestationIT {
     }
 
     @Test
+    void credential_forThisTpm_doesNotActivateOnAnotherTpm() throws Exception {
+        device.enroll("rsa", "ecc");
+        TpmChallenge challenge = attestation.challenge(TpmEndorsement.ofPublic(device.ekPublic()), device.akPublic());
+        try (Swtpm other = Swtpm.start(dir.resolve("other-tpm"))) {
+            // Same script, same handles, another TPM: its EK cannot open a credential made for ours.
+            other.device("enroll", "rsa", "ecc").assertSuccess("enroll on the other TPM");
+            other.write("cred.bin", challenge.tpm2ToolsCredentialFile());
+            ProcessRun run = other.device("activate", "cred.bin", "secret.bin");
+            assertThat(run.exitCode()).as(run.output()).isNotZero();
+        }
+        assertThat(device.activate(challenge.tpm2ToolsCredentialFile())).hasSize(32);
+    }
+
+    @Test
     void verify_refusesAWrongSecret() throws Exception {
         Prepared p = prepare();
         byte[] wrong = p.secret.clone();
