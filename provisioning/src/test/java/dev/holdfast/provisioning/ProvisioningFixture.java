@@ -1,5 +1,6 @@
 package dev.holdfast.provisioning;
 
+import dev.holdfast.testing.TestManufacturerCa;
 import dev.holdfast.events.EventQuery;
 import dev.holdfast.events.StoredEvent;
 import dev.holdfast.events.internal.JdbcEventLog;
@@ -67,7 +68,7 @@ final class ProvisioningFixture implements AutoCloseable {
     }
 
     /** Uploads {@code ca} under {@code name} and proves possession, as an operator would. */
-    ManufacturerCa verifiedCa(String name, ManufacturerTestCa ca) {
+    ManufacturerCa verifiedCa(String name, TestManufacturerCa ca) {
         ManufacturerCa up = provisioning.uploadManufacturerCa(name, der(ca.certificate), Optional.empty(), "test");
         return provisioning.verifyManufacturerCa(name, der(ca.proof(up.verificationCode())), "test");
     }

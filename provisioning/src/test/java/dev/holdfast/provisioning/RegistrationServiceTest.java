@@ -1,5 +1,6 @@
 package dev.holdfast.provisioning;
 
+import dev.holdfast.testing.TestManufacturerCa;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.holdfast.events.StoredEvent;
@@ -52,10 +53,10 @@ class RegistrationServiceTest {
     }
 
     private static String csrMember(String cn) {
-        return ",\"csr\":\"" + Base64.getEncoder().encodeToString(ManufacturerTestCa.csr(cn, ManufacturerTestCa.newKeyPair())) + "\"";
+        return ",\"csr\":\"" + Base64.getEncoder().encodeToString(TestManufacturerCa.csr(cn, TestManufacturerCa.newKeyPair())) + "\"";
     }
 
-    private static AttestationEvidence.X509 evidence(ManufacturerTestCa.Device d) {
+    private static AttestationEvidence.X509 evidence(TestManufacturerCa.Device d) {
         return new AttestationEvidence.X509(d.chain());
     }
 
@@ -64,12 +65,12 @@ class RegistrationServiceTest {
     void register_withGroupAndCsr_assignsHubWritesRegistryAndIssuesChainToTheRoot(TestDatabases.Kind kind) throws Exception {
         try (ProvisioningFixture f = ProvisioningFixture.open(kind, dir)) {
             Provisioning p = f.provisioning;
-            ManufacturerTestCa maker = ManufacturerTestCa.root("Acme Devices Root");
+            TestManufacturerCa maker = TestManufacturerCa.root("Acme Devices Root");
             f.verifiedCa("acme", maker);
             p.linkHub(new LinkedHub("hub-a", "hub-a.example.test", 1, "eu", true), "test");
             p.createGroup(new Enrollment.Group("meters", new EnrollmentAttestation.X509Ca("acme"), settings(ReprovisionPolicy.MIGRATE, null),
                     Instant.now(), Instant.now(), 1), "test");
-            ManufacturerTestCa.Device d = maker.device("meter-001");
+            TestManufacturerCa.Device d = maker.device("meter-001");
 
             RegistrationOperation op = p.registrations().register(p.idScope(), "meter-001", body("meter-001", csrMember("meter-001")), evidence(d), "127.0.0.1");
 
@@ -109,7 +110,7 @@ class RegistrationServiceTest {
     void register_sameRequestWhileFresh_returnsTheSameOperationAndIssuesOnce() {
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir)) {
             Provisioning p = standard(f);
-            ManufacturerTestCa.Device d = maker.device("meter-002");
+            TestManufacturerCa.Device d = maker.device("meter-002");
             byte[] body = body("meter-002", csrMember("meter-002"));
             RegistrationOperation first = p.registrations().register(p.idScope(), "meter-002", body, evidence(d), "127.0.0.1");
             RegistrationOperation again = p.registrations().register(p.idScope(), "meter-002", body, evidence(d), "127.0.0.1");
@@ -119,7 +120,7 @@ class RegistrationServiceTest {
         }
     }
 
-    private ManufacturerTestCa maker;
+    private TestManufacturerCa maker;
 
     private Provisioning standard(ProvisioningFixture f) {
         return standard(f, ReprovisionPolicy.MIGRATE);
@@ -127,7 +128,7 @@ class RegistrationServiceTest {
 
     private Provisioning standard(ProvisioningFixture f, ReprovisionPolicy re) {
         Provisioning p = f.provisioning;
-        maker = ManufacturerTestCa.root("Acme Devices Root");
+        maker = TestManufacturerCa.root("Acme Devices Root");
         f.verifiedCa("acme", maker);
         p.linkHub(new LinkedHub("hub-a", "hub-a.example.test", 1, "eu", true), "test");
         p.createGroup(new Enrollment.Group("meters", new EnrollmentAttestation.X509Ca("acme"), settings(re, new AllocationPolicy.Static("hub-a")),
@@ -150,7 +151,7 @@ class RegistrationServiceTest {
             Provisioning p = standard(f);
             RegistrationService r = p.registrations();
             String scope = p.idScope();
-            ManufacturerTestCa.Device good = maker.device("dev-1");
+            TestManufacturerCa.Device good = maker.device("dev-1");
 
             assertThat(code(() -> r.register(scope, "dev-1", "{not json".getBytes(), evidence(good), "10.0.0.1"))).isEqualTo("malformed-body");
             assertThat(code(() -> r.register(scope, "dev-1", body("dev-1", ",\"csr\":\"AAAA\""), evidence(good), "10.0.0.1"))).isEqualTo("malformed-csr");
@@ -159,15 +160,15 @@ class RegistrationServiceTest {
             assertThat(code(() -> r.register("0neWRONG", "dev-1", body("dev-1", ""), evidence(good), "10.0.0.1"))).isEqualTo("unknown-id-scope");
             assertThat(code(() -> r.register(scope, "dev-1", body("dev-1", ""), new AttestationEvidence.None(), "10.0.0.1"))).isEqualTo("no-credential");
 
-            ManufacturerTestCa.Device expired = maker.device("dev-3", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
+            TestManufacturerCa.Device expired = maker.device("dev-3", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
             assertThat(code(() -> r.register(scope, "dev-3", body("dev-3", ""), evidence(expired), "10.0.0.1"))).isEqualTo("certificate-expired");
 
-            ManufacturerTestCa stranger = ManufacturerTestCa.root("Unknown Maker");
+            TestManufacturerCa stranger = TestManufacturerCa.root("Unknown Maker");
             assertThat(code(() -> r.register(scope, "dev-4", body("dev-4", ""), evidence(stranger.device("dev-4")), "10.0.0.1"))).isEqualTo("untrusted-certificate");
             p.uploadManufacturerCa("unverified", ProvisioningFixture.der(stranger.certificate), Optional.empty(), "test");
             assertThat(code(() -> r.register(scope, "dev-4", body("dev-4", ""), evidence(stranger.device("dev-4")), "10.0.0.1"))).isEqualTo("ca-not-verified");
 
-            ManufacturerTestCa.Device revoked = maker.device("dev-5");
+            TestManufacturerCa.Device revoked = maker.device("dev-5");
             p.setManufacturerCrl("acme", Optional.of(crlDer(maker, revoked.leaf())), "test");
             assertThat(code(() -> r.register(scope, "dev-5", body("dev-5", ""), evidence(revoked), "10.0.0.1"))).isEqualTo("certificate-revoked");
             assertThat(r.register(scope, "dev-1", body("dev-1", ""), evidence(good), "10.0.0.1").status()).isEqualTo(RegistrationStatus.ASSIGNED);
@@ -183,7 +184,7 @@ class RegistrationServiceTest {
         }
     }
 
-    private static byte[] crlDer(ManufacturerTestCa ca, X509Certificate... revoked) {
+    private static byte[] crlDer(TestManufacturerCa ca, X509Certificate... revoked) {
         try {
             return ca.crl(revoked).getEncoded();
         } catch (Exception e) {
@@ -196,7 +197,7 @@ class RegistrationServiceTest {
         Provisioning.Settings s = new Provisioning.Settings("", 3, 1000, Duration.ofSeconds(60), 2, null);
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir, s)) {
             Provisioning p = standard(f);
-            ManufacturerTestCa.Device d = maker.device("dev-1");
+            TestManufacturerCa.Device d = maker.device("dev-1");
             for (int i = 0; i < 3; i++) p.registrations().register(p.idScope(), "dev-1", body("dev-1", ""), evidence(d), "10.0.0.1");
             ProvisioningRefusedException e = org.junit.jupiter.api.Assertions.assertThrows(ProvisioningRefusedException.class,
                     () -> p.registrations().register(p.idScope(), "dev-1", body("dev-1", ""), evidence(d), "10.0.0.1"));
@@ -213,7 +214,7 @@ class RegistrationServiceTest {
             Path sub = dir.resolve(re.wireName());
             try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, sub)) {
                 Provisioning p = standard(f, re);
-                ManufacturerTestCa.Device d = maker.device("dev-1");
+                TestManufacturerCa.Device d = maker.device("dev-1");
                 p.registrations().register(p.idScope(), "dev-1", body("dev-1", ""), evidence(d), "10.0.0.1");
                 DeviceId id = new DeviceId("dev-1");
                 f.devices().patchDesired(id, JsonDocument.parse("{\"mode\":\"changed\",\"extra\":1}"), Precondition.none(), "operator");
@@ -257,7 +258,7 @@ class RegistrationServiceTest {
     void deprovision_revokesCertificatesDecommissionsAndRefusesTheNextRegistration() {
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir)) {
             Provisioning p = standard(f);
-            ManufacturerTestCa.Device d = maker.device("dev-1");
+            TestManufacturerCa.Device d = maker.device("dev-1");
             p.registrations().register(p.idScope(), "dev-1", body("dev-1", csrMember("dev-1")), evidence(d), "10.0.0.1");
 
             Provisioning.Deprovisioned out = p.deprovision("dev-1", "returned to vendor (RMA 77)", "operator");
@@ -280,7 +281,7 @@ class RegistrationServiceTest {
     void individualX509Enrollment_admitsOnlyItsThumbprintAndGivesItsDeviceId() {
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir)) {
             Provisioning p = standard(f);
-            ManufacturerTestCa.Device d = maker.device("special-1");
+            TestManufacturerCa.Device d = maker.device("special-1");
             p.createIndividual(new Enrollment.Individual("special-1", new EnrollmentAttestation.X509Leaf(
                     dev.holdfast.provisioning.internal.X509Attestor.thumbprint(d.leaf())), Optional.of("plant-7-pump"),
                     EnrollmentSettings.defaults(), Instant.now(), Instant.now(), 1), "test");
@@ -296,7 +297,7 @@ class RegistrationServiceTest {
     void manufacturerCa_proofWithWrongCodeOrKey_isRefusedAndGroupsNeedAVerifiedCa() {
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir)) {
             Provisioning p = f.provisioning;
-            ManufacturerTestCa maker = ManufacturerTestCa.root("Acme");
+            TestManufacturerCa maker = TestManufacturerCa.root("Acme");
             ManufacturerCa up = p.uploadManufacturerCa("acme", ProvisioningFixture.der(maker.certificate), Optional.empty(), "test");
             assertThat(up.verified()).isFalse();
             assertThat(up.verificationCode()).hasSize(32);
@@ -304,7 +305,7 @@ class RegistrationServiceTest {
                     Instant.now(), Instant.now(), 1), "test")).isInstanceOf(ProvisioningRefusedException.class).hasMessageContaining("not verified");
             assertThatThrownBy(() -> p.verifyManufacturerCa("acme", ProvisioningFixture.der(maker.proof("WRONGCODE")), "test"))
                     .hasMessageContaining("not the verification code");
-            ManufacturerTestCa other = ManufacturerTestCa.root("Acme");
+            TestManufacturerCa other = TestManufacturerCa.root("Acme");
             assertThatThrownBy(() -> p.verifyManufacturerCa("acme", ProvisioningFixture.der(other.proof(up.verificationCode())), "test"))
                     .hasMessageContaining("not signed");
             assertThat(p.verifyManufacturerCa("acme", ProvisioningFixture.der(maker.proof(up.verificationCode())), "test").verified()).isTrue();
@@ -317,8 +318,8 @@ class RegistrationServiceTest {
     void intermediateCaGroup_admitsDevicesOfTheIntermediateOnly() {
         try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir)) {
             Provisioning p = f.provisioning;
-            ManufacturerTestCa root = ManufacturerTestCa.root("Acme Root");
-            ManufacturerTestCa line1 = root.intermediate("Acme Line 1");
+            TestManufacturerCa root = TestManufacturerCa.root("Acme Root");
+            TestManufacturerCa line1 = root.intermediate("Acme Line 1");
             f.verifiedCa("line1", line1);
             p.linkHub(new LinkedHub("hub-a", "hub-a.example.test", 1, "", true), "test");
             p.createGroup(new Enrollment.Group("line1", new EnrollmentAttestation.X509Ca("line1"), EnrollmentSettings.defaults(), Instant.now(), Instant.now(), 1), "test");

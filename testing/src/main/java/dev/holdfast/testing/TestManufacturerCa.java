@@ -1,4 +1,4 @@
-package dev.holdfast.provisioning;
+package dev.holdfast.testing;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -32,27 +32,27 @@ import java.util.List;
  * A device maker's CA for tests: issues IDevIDs (with any validity), intermediates, the proof-of-
  * possession certificate, and CRLs. EC P-256 keys, BouncyCastle on the JDK provider.
  */
-public final class ManufacturerTestCa {
+public final class TestManufacturerCa {
     private static final SecureRandom RANDOM = new SecureRandom();
     public final KeyPair keys;
     public final X509Certificate certificate;
-    private final ManufacturerTestCa parent;
+    private final TestManufacturerCa parent;
 
-    private ManufacturerTestCa(KeyPair keys, X509Certificate certificate, ManufacturerTestCa parent) {
+    private TestManufacturerCa(KeyPair keys, X509Certificate certificate, TestManufacturerCa parent) {
         this.keys = keys;
         this.certificate = certificate;
         this.parent = parent;
     }
 
-    public static ManufacturerTestCa root(String cn) {
+    public static TestManufacturerCa root(String cn) {
         KeyPair k = newKeyPair();
-        return new ManufacturerTestCa(k, cert(cn, k.getPublic(), "CN=" + cn, k.getPrivate(), null, true, Instant.now().minus(Duration.ofHours(1)),
+        return new TestManufacturerCa(k, cert(cn, k.getPublic(), "CN=" + cn, k.getPrivate(), null, true, Instant.now().minus(Duration.ofHours(1)),
                 Instant.now().plus(Duration.ofDays(30))), null);
     }
 
-    public ManufacturerTestCa intermediate(String cn) {
+    public TestManufacturerCa intermediate(String cn) {
         KeyPair k = newKeyPair();
-        return new ManufacturerTestCa(k, cert(cn, k.getPublic(), name(), keys.getPrivate(), certificate, true, Instant.now().minus(Duration.ofHours(1)),
+        return new TestManufacturerCa(k, cert(cn, k.getPublic(), name(), keys.getPrivate(), certificate, true, Instant.now().minus(Duration.ofHours(1)),
                 Instant.now().plus(Duration.ofDays(30))), this);
     }
 
@@ -72,7 +72,7 @@ public final class ManufacturerTestCa {
         X509Certificate leaf = cert(cn, k.getPublic(), name(), keys.getPrivate(), certificate, false, notBefore, notAfter);
         java.util.ArrayList<X509Certificate> chain = new java.util.ArrayList<>();
         chain.add(leaf);
-        for (ManufacturerTestCa c = this; c != null; c = c.parent) chain.add(c.certificate);
+        for (TestManufacturerCa c = this; c != null; c = c.parent) chain.add(c.certificate);
         return new Device(k, List.copyOf(chain));
     }
 
