@@ -12,6 +12,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.holdfast.pki.TlsPolicy;
 import dev.holdfast.provisioning.AllocationPolicy;
@@ -52,6 +53,7 @@ public final class Allocator {
     private final String ownRegion;
     private final HttpClient webhookClient;
     private final Cel cel = CelFactory.standardCelBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("registration", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("hubs", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
             .setResultType(SimpleType.STRING)
