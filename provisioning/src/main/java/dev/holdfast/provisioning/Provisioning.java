@@ -92,6 +92,11 @@ public final class Provisioning {
         return registrations;
     }
 
+    /** EST's view of the enrollments (install with {@code EstService.setEnrollmentAuthorizer}). */
+    public dev.holdfast.pki.spi.EnrollmentAuthorizer estAuthorizer() {
+        return registrations::authorizeEst;
+    }
+
     // ---- linked hubs
 
     public LinkedHub linkHub(LinkedHub hub, String actor) {

@@ -97,6 +97,7 @@ public final class HoldfastServer implements AutoCloseable {
             RegistryAssembly registry = RegistryAssembly.open(db, events, dataDir, Clock.systemUTC());
             opened.add(registry);
             ProvisioningAssembly provisioning = ProvisioningAssembly.open(config, db, pki, registry.registry(), events, Clock.systemUTC());
+            pki.est().setEnrollmentAuthorizer(provisioning.provisioning().estAuthorizer());
 
             List<X509Certificate> staticAnchors = new ArrayList<>(List.of(pki.ca().caCertificate("devices"), pki.ca().caCertificate("infrastructure")));
             staticAnchors.addAll(PkiAssembly.manufacturerCas(config));

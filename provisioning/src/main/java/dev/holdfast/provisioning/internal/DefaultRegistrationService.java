@@ -16,6 +16,7 @@ import dev.holdfast.pki.MalformedInputException;
 import dev.holdfast.pki.Refusal;
 import dev.holdfast.pki.RefusedException;
 import dev.holdfast.pki.SubjectAuthorization;
+import dev.holdfast.pki.spi.EnrollmentAuthorizer;
 import dev.holdfast.provisioning.AttestationEvidence;
 import dev.holdfast.provisioning.Enrollment;
 import dev.holdfast.provisioning.EnrollmentAttestation;
@@ -250,6 +251,42 @@ public final class DefaultRegistrationService implements RegistrationService {
         });
         patch.setAll(target.toNode().deepCopy());
         return JsonDocument.of(patch);
+    }
+
+    /**
+     * The EST side of the same enrollment authorization: an IDevID chain that validates to an uploaded
+     * manufacturer CA must be admitted by an enabled enrollment, and its device must not be
+     * decommissioned; the grant is the enrollment's profile and validity for the device id.
+     */
+    public Optional<EnrollmentAuthorizer.Grant> authorizeEst(List<X509Certificate> chain, String source) {
+        if (chain.isEmpty()) return Optional.empty();
+        String cn = X509Attestor.commonName(chain.get(0));
+        List<ManufacturerCa> cas = store.cas();
+        try {
+            if (!Ids.isRegistrationId(cn)) throw ProvisioningRefusal.unauthorized("bad-registration-id", "the client certificate's CN is not a registration id").exception();
+            X509Attestor.Attested attested;
+            try {
+                attested = x509.attest(chain, cn, cas, clock.instant());
+            } catch (ProvisioningRefusedException e) {
+                if (e.refusal().code().equals("untrusted-certificate")) return Optional.empty(); // not ours: EST's configured CAs decide
+                throw e;
+            }
+            Enrollment enrollment = enrollmentFor(cn, attested);
+            if (!enrollment.settings().enabled()) {
+                throw ProvisioningRefusal.unauthorized("enrollment-disabled", "enrollment " + enrollment.reference() + " is disabled; EST enrollment of '" + cn + "' refused").exception();
+            }
+            String deviceId = enrollment instanceof Enrollment.Individual i ? i.deviceId().orElse(cn) : cn;
+            Optional<Device> existing = devices.find(new DeviceId(deviceId));
+            if (existing.isPresent() && existing.get().lifecycle() == LifecycleState.DECOMMISSIONED) {
+                throw ProvisioningRefusal.forbidden("device-decommissioned", "device '" + deviceId + "' is decommissioned").exception();
+            }
+            return Optional.of(new EnrollmentAuthorizer.Grant(SubjectAuthorization.device(deviceId), enrollment.settings().profile(),
+                    enrollment.settings().validity(), "idevid:" + attested.thumbprint()));
+        } catch (ProvisioningRefusedException e) {
+            refused(cn, source, e.refusal());
+            Refusal.Kind kind = e.refusal().httpStatus() == 403 ? Refusal.Kind.FORBIDDEN : Refusal.Kind.UNAUTHENTICATED;
+            throw new Refusal(kind, e.refusal().code(), e.refusal().message()).exception(e);
+        }
     }
 
     private List<LinkedHub> candidates(EnrollmentSettings s) {

@@ -192,6 +192,31 @@ class DpsOverHttpsIT {
         assertThat(JSON.readTree(unv.body()).get("message").asText()).contains("has not been verified");
     }
 
+    @Test
+    void estEnrollment_isGovernedByTheSameEnrollments() throws Exception {
+        TestManufacturerCa estMaker = TestManufacturerCa.root("EST Maker Root");
+        ManufacturerCa up = provisioning.uploadManufacturerCa("est-maker", der(estMaker.certificate), Optional.empty(), "test");
+        provisioning.verifyManufacturerCa("est-maker", der(estMaker.proof(up.verificationCode())), "test");
+        provisioning.createGroup(new Enrollment.Group("est-group", new EnrollmentAttestation.X509Ca("est-maker"), EnrollmentSettings.defaults(),
+                Instant.now(), Instant.now(), 1), "test");
+        TestManufacturerCa.Device d = estMaker.device("est-dev-1");
+        HttpResponse<String> ok = estEnroll(d, "est-dev-1");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(server.pki().ca().search(dev.holdfast.pki.CertificateFilter.byDevice("est-dev-1"))).hasSize(1);
+
+        provisioning.setEnabled("group", "est-group", false, "test");
+        HttpResponse<String> refused = estEnroll(estMaker.device("est-dev-2"), "est-dev-2");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("est-group").contains("disabled");
+    }
+
+    private HttpResponse<String> estEnroll(TestManufacturerCa.Device d, String cn) throws Exception {
+        String csr = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(TestManufacturerCa.csr(cn, TestManufacturerCa.newKeyPair()));
+        return client(d).send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.httpsPort() + "/.well-known/est/simpleenroll"))
+                .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                .POST(HttpRequest.BodyPublishers.ofString(csr)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String pem(String b64) {
         return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(Base64.getDecoder().decode(b64))
                 + "\n-----END CERTIFICATE-----\n";
