@@ -63,13 +63,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RegistrationLoadHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record SimDevice(String id, SSLContext tls, String body) {
+    private record SimDevice(String id, SSLContext tls, String body, List<X509Certificate> chain) {
     }
 
     public static void main(String[] args) throws Exception {
         int devices = intArg(args, "--devices", 3000);
         int warmup = intArg(args, "--warmup", 300);
         int concurrency = intArg(args, "--concurrency", 16);
+        boolean service = java.util.Arrays.asList(args).contains("--service");
         Path dir = Files.createTempDirectory("holdfast-dps-bench");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -98,8 +99,16 @@ public final class RegistrationLoadHarness {
 
             System.out.printf("preparing %d devices (keys, IDevIDs, CSRs)...%n", warmup + devices);
             List<SimDevice> all = prepare(maker, trust, warmup + devices, concurrency);
-            run("warm-up", all.subList(0, warmup), scope, port, concurrency);
-            Result r = run("measured", all.subList(warmup, all.size()), scope, port, concurrency);
+            Registrar registrar = service
+                    ? d -> {
+                        var op = p.registrations().register(scope, d.id(), d.body().getBytes(StandardCharsets.UTF_8),
+                                new dev.holdfast.provisioning.AttestationEvidence.X509(d.chain()), "127.0.0.1");
+                        if (op.state().orElseThrow().issuedCertificateChain().size() < 2) throw new IOException("no chain");
+                    }
+                    : d -> register(d, scope, port);
+            System.out.println(service ? "mode: service (RegistrationService in-process, no TLS, no HTTP)" : "mode: https (a new mutual TLS connection per device)");
+            run("warm-up", all.subList(0, warmup), registrar, concurrency);
+            Result r = run("measured", all.subList(warmup, all.size()), registrar, concurrency);
 
             int found = 0;
             for (SimDevice d : all.subList(warmup, all.size())) {
@@ -121,7 +130,7 @@ public final class RegistrationLoadHarness {
                     TestManufacturerCa.Device d = maker.device(id);
                     SSLContext tls = TlsPolicy.sslContext(d.keys().getPrivate(), d.chain().toArray(X509Certificate[]::new), trust);
                     String csr = Base64.getEncoder().encodeToString(TestManufacturerCa.csr(id, TestManufacturerCa.newKeyPair()));
-                    return new SimDevice(id, tls, "{\"registrationId\":\"" + id + "\",\"csr\":\"" + csr + "\"}");
+                    return new SimDevice(id, tls, "{\"registrationId\":\"" + id + "\",\"csr\":\"" + csr + "\"}", d.chain());
                 }));
             }
             List<SimDevice> out = new ArrayList<>();
@@ -140,7 +149,12 @@ public final class RegistrationLoadHarness {
         }
     }
 
-    private static Result run(String phase, List<SimDevice> devices, String scope, int port, int concurrency) throws Exception {
+    @FunctionalInterface
+    private interface Registrar {
+        void register(SimDevice d) throws IOException;
+    }
+
+    private static Result run(String phase, List<SimDevice> devices, Registrar registrar, int concurrency) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -154,7 +168,7 @@ public final class RegistrationLoadHarness {
                     for (int i = next.getAndIncrement(); i < devices.size(); i = next.getAndIncrement()) {
                         long t0 = System.nanoTime();
                         try {
-                            register(devices.get(i), scope, port);
+                            registrar.register(devices.get(i));
                             ok.incrementAndGet();
                         } catch (Exception e) {
                             if (failed.incrementAndGet() <= 5) System.err.println(phase + ": " + devices.get(i).id() + ": " + e);

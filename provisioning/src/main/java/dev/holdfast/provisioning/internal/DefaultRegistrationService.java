@@ -189,34 +189,41 @@ public final class DefaultRegistrationService implements RegistrationService {
         JsonDocument desired = decision.desired().orElse(settings.initialTwin());
         JsonDocument tags = decision.tags().orElse(settings.initialTags());
 
-        List<Bytes> chain = List.of();
-        Authentication auth = Authentication.certificate(attested.thumbprint());
-        if (csr.isPresent()) {
-            IssuedCertificate issued = issue(request.csr().get(), deviceId, settings, registrationId);
-            chain = new ArrayList<>();
-            chain.add(issued.der());
-            for (X509Certificate c : ca.chain(issued.caName())) chain.add(Bytes.wrapOwned(encoded(c)));
-            auth = Authentication.caSigned();
-        }
-        try {
-            writeDevice(id, existing, hub, settings, auth, desired, tags, reset, registrationId);
-        } catch (RegistryRefusedException e) {
-            throw ProvisioningRefusal.conflict("registry-refused", "the registry refused device '" + deviceId + "': " + e.getMessage()).exception(e);
-        }
-        ObjectNode payload = decision.payload().orElse(JSON.createObjectNode());
-        RegistrationState state = new RegistrationState(registrationId, deviceId, hub, RegistrationStatus.ASSIGNED, substatus, enrollment.reference(),
-                before.map(RegistrationState::createdAt).orElse(now), now, before.map(b -> b.version() + 1).orElse(1L), payload.toString(), chain);
-        store.putRegistration(state);
-        String operationId = UUID.randomUUID().toString();
-        store.insertOperation(new JdbcProvisioningStore.StoredOperation(operationId, registrationId, requestHash, attested.thumbprint(),
-                RegistrationStatus.ASSIGNED, stateJson(state), now));
-        events.emit(SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
-                .outcome(SecurityEvent.Outcome.SUCCESS).severity(Severity.INFORMATIONAL).device(deviceId).actor("device:" + registrationId)
-                .message("registration '" + registrationId + "' assigned to " + hub + " (" + substatus.wireName() + ") by " + enrollment.reference())
-                .detail("registrationId", registrationId).detail("hub", hub).detail("substatus", substatus.wireName())
-                .detail("enrollment", enrollment.reference()).detail("idevidSha256", attested.thumbprint())
-                .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source).build());
-        return new RegistrationOperation(operationId, registrationId, RegistrationStatus.ASSIGNED, Optional.of(state), Optional.empty());
+        // One transaction for issuance, the registry, the registration, the operation and the events: one
+        // commit per registration, and nothing half-written if a step is refused.
+        String finalHub = hub;
+        Substatus finalSubstatus = substatus;
+        boolean finalReset = reset;
+        return store.database().inTransaction(tx -> {
+            List<Bytes> chain = List.of();
+            Authentication auth = Authentication.certificate(attested.thumbprint());
+            if (csr.isPresent()) {
+                IssuedCertificate issued = issue(request.csr().get(), deviceId, settings, registrationId);
+                chain = new ArrayList<>();
+                chain.add(issued.der());
+                for (X509Certificate c : ca.chain(issued.caName())) chain.add(Bytes.wrapOwned(encoded(c)));
+                auth = Authentication.caSigned();
+            }
+            try {
+                writeDevice(id, existing, finalHub, settings, auth, desired, tags, finalReset, registrationId);
+            } catch (RegistryRefusedException e) {
+                throw ProvisioningRefusal.conflict("registry-refused", "the registry refused device '" + deviceId + "': " + e.getMessage()).exception(e);
+            }
+            ObjectNode payload = decision.payload().orElse(JSON.createObjectNode());
+            RegistrationState state = new RegistrationState(registrationId, deviceId, finalHub, RegistrationStatus.ASSIGNED, finalSubstatus, enrollment.reference(),
+                    before.map(RegistrationState::createdAt).orElse(now), now, before.map(b -> b.version() + 1).orElse(1L), payload.toString(), chain);
+            store.putRegistration(state);
+            String operationId = UUID.randomUUID().toString();
+            store.insertOperation(new JdbcProvisioningStore.StoredOperation(operationId, registrationId, requestHash, attested.thumbprint(),
+                    RegistrationStatus.ASSIGNED, stateJson(state), now));
+            events.emit(SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
+                    .outcome(SecurityEvent.Outcome.SUCCESS).severity(Severity.INFORMATIONAL).device(deviceId).actor("device:" + registrationId)
+                    .message("registration '" + registrationId + "' assigned to " + finalHub + " (" + finalSubstatus.wireName() + ") by " + enrollment.reference())
+                    .detail("registrationId", registrationId).detail("hub", finalHub).detail("substatus", finalSubstatus.wireName())
+                    .detail("enrollment", enrollment.reference()).detail("idevidSha256", attested.thumbprint())
+                    .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source).build());
+            return new RegistrationOperation(operationId, registrationId, RegistrationStatus.ASSIGNED, Optional.of(state), Optional.empty());
+        });
     }
 
     private void writeDevice(DeviceId id, Optional<Device> existing, String hub, EnrollmentSettings s, Authentication auth, JsonDocument desired,

@@ -29,6 +29,8 @@ import java.util.Set;
  * validity and, when the CA has a CRL, not on it; the registration id is the leaf's CN.
  */
 public final class X509Attestor {
+    /** Parsed CA certificates by SHA-256: a CA's bytes never change under its thumbprint. Bounded by the CAs uploaded. */
+    private final java.util.concurrent.ConcurrentHashMap<String, X509Certificate> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A device that proved it holds a certificate chaining to {@code ca}. */
     public record Attested(X509Certificate leaf, String commonName, String thumbprint, List<ManufacturerCa> anchors) {
@@ -64,7 +66,7 @@ public final class X509Attestor {
         }
         List<Match> matches = new ArrayList<>();
         for (ManufacturerCa ca : cas) {
-            X509Certificate anchor = certificate(ca.certificateDer().toArray());
+            X509Certificate anchor = parsed.computeIfAbsent(ca.sha256(), k -> certificate(ca.certificateDer().toArray()));
             List<X509Certificate> path = pathTo(chain, anchor);
             if (path != null && signaturesValid(path, anchor)) matches.add(new Match(ca, anchor, path));
         }
