@@ -120,7 +120,6 @@ public final class DefaultRegistrationService implements RegistrationService {
                 throw ProvisioningRefusal.malformed("registration-id-mismatch", "the body names registration id '" + request.registrationId().get()
                         + "' but the request is for '" + registrationId + "'").exception();
             }
-            limits.checkDevice(registrationId);
             ReentrantLock lock = stripes[Math.floorMod(registrationId.hashCode(), stripes.length)];
             lock.lock();
             try {
@@ -137,6 +136,7 @@ public final class DefaultRegistrationService implements RegistrationService {
     private RegistrationOperation registerAttested(String registrationId, byte[] body, RegistrationRequest request, AttestationEvidence evidence,
                                                    String source) {
         Instant now = clock.instant();
+        if (evidence instanceof AttestationEvidence.None && request.tpm().isPresent()) evidence = new AttestationEvidence.Tpm(request.tpm().get());
         X509Attestor.Attested attested = switch (evidence) {
             case AttestationEvidence.X509 x -> x509.attest(x.chain(), registrationId, store.cas(), now);
             case AttestationEvidence.Tpm t -> throw ProvisioningRefusal.unauthorized("tpm-not-available",
@@ -144,6 +144,8 @@ public final class DefaultRegistrationService implements RegistrationService {
             case AttestationEvidence.None n -> throw ProvisioningRefusal.unauthorized("no-credential",
                     "registration needs an X.509 client certificate (IDevID) or TPM attestation").exception();
         };
+        // Per device only once it proved who it is, so no one can spend another device's budget.
+        limits.checkDevice(registrationId);
         String requestHash = sha256(attested.thumbprint() + "\n" + new String(body, StandardCharsets.UTF_8));
         Optional<JdbcProvisioningStore.StoredOperation> previous = store.latestOperation(registrationId, now.minus(operationFreshness));
         if (previous.isPresent() && previous.get().requestHash().equals(requestHash) && previous.get().status() == RegistrationStatus.ASSIGNED) {
