@@ -317,8 +317,7 @@ public final class DefaultRegistrationService implements RegistrationService {
                     + " expects " + e.attestation().type() + " attestation, not an X.509 certificate").exception();
         }
         for (ManufacturerCa anchor : attested.anchors()) {
-            List<Enrollment> groups = store.enrollments("group").stream()
-                    .filter(g -> ((EnrollmentAttestation.X509Ca) g.attestation()).caName().equals(anchor.name())).toList();
+            List<Enrollment> groups = store.groupsOfCa(anchor.name());
             if (!groups.isEmpty()) {
                 // Several groups on one CA: an enabled one wins, then the first by id.
                 return groups.stream().filter(g -> g.settings().enabled()).findFirst().orElse(groups.get(0));

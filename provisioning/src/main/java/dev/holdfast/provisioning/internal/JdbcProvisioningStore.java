@@ -255,6 +255,11 @@ public final class JdbcProvisioningStore {
         return enrollments("WHERE kind = ?", kind);
     }
 
+    /** The groups anchored on one manufacturer CA (indexed). */
+    public List<Enrollment> groupsOfCa(String caName) {
+        return enrollments("WHERE kind = 'group' AND ca_name = ?", caName);
+    }
+
     public long countGroupsOfCa(String caName) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM prov_enrollment WHERE ca_name = ?")) {
