@@ -211,6 +211,23 @@ class RegistrationServiceTest {
     }
 
     @Test
+    void register_overTheSourceLimit_isThrottledBeforeAttestation() {
+        Provisioning.Settings s = new Provisioning.Settings("", 0, 2, Duration.ofSeconds(60), 2, null);
+        try (ProvisioningFixture f = ProvisioningFixture.open(TestDatabases.Kind.SQLITE, dir, s)) {
+            Provisioning p = standard(f);
+            p.registrations().register(p.idScope(), "dev-1", body("dev-1", ""), evidence(maker.device("dev-1")), "192.0.2.7");
+            p.registrations().register(p.idScope(), "dev-2", body("dev-2", ""), evidence(maker.device("dev-2")), "192.0.2.7");
+            ProvisioningRefusedException e = org.junit.jupiter.api.Assertions.assertThrows(ProvisioningRefusedException.class,
+                    () -> p.registrations().register(p.idScope(), "dev-3", body("dev-3", ""), new AttestationEvidence.None(), "192.0.2.7"));
+            assertThat(e.refusal().httpStatus()).isEqualTo(429);
+            assertThat(e.refusal().message()).contains("192.0.2.7").contains("2 registration requests per minute");
+            // Another source is not affected.
+            assertThat(p.registrations().register(p.idScope(), "dev-3", body("dev-3", ""), evidence(maker.device("dev-3")), "192.0.2.8").status())
+                    .isEqualTo(RegistrationStatus.ASSIGNED);
+        }
+    }
+
+    @Test
     void reprovision_policiesAreObservedOnTwinData() {
         for (ReprovisionPolicy re : ReprovisionPolicy.values()) {
             Path sub = dir.resolve(re.wireName());
