@@ -10,9 +10,11 @@ import dev.holdfast.server.http.ApiServer;
 import dev.holdfast.server.http.ApiTokenRoutes;
 import dev.holdfast.server.http.ApiTokens;
 import dev.holdfast.server.http.ReadinessCheck;
+import dev.holdfast.server.http.ServerIdentity;
 import dev.holdfast.server.pki.PkiAssembly;
 import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
+import dev.holdfast.server.provisioning.ProvisioningAssembly;
 import dev.holdfast.server.registry.OpenApiRoutes;
 import dev.holdfast.server.registry.RegistryAssembly;
 import dev.holdfast.store.Database;
@@ -32,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The running {@code holdfast server} process, wired by hand: the store, the event log, API tokens,
@@ -50,11 +53,12 @@ public final class HoldfastServer implements AutoCloseable {
     private final JdbcEventLog events;
     private final RegistryAssembly registry;
     private final OpenApiRoutes openApi;
+    private final ProvisioningAssembly provisioning;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private HoldfastServer(Path dataDir, List<AutoCloseable> resources, ApiServer api, Pki pki, Database db, JdbcEventLog events,
-                           RegistryAssembly registry, OpenApiRoutes openApi) {
+                           RegistryAssembly registry, OpenApiRoutes openApi, ProvisioningAssembly provisioning) {
         this.dataDir = dataDir;
         this.resources = resources;
         this.api = api;
@@ -63,6 +67,7 @@ public final class HoldfastServer implements AutoCloseable {
         this.events = events;
         this.registry = registry;
         this.openApi = openApi;
+        this.provisioning = provisioning;
     }
 
     /**
@@ -89,14 +94,22 @@ public final class HoldfastServer implements AutoCloseable {
             Path bundle = BootstrapFiles.writeTrustBundle(bootstrap, pki.ca().trustAnchors());
             log.info("trust bundle written to {}", bundle);
 
-            List<X509Certificate> clientAnchors = new ArrayList<>(List.of(pki.ca().caCertificate("devices"), pki.ca().caCertificate("infrastructure")));
-            clientAnchors.addAll(PkiAssembly.manufacturerCas(config));
-            String host = config.get(Settings.SERVER_PUBLIC_HOSTNAME);
-            List<String> sans = config.get(Settings.SERVER_TLS_SUBJECT_ALT_NAMES);
-            ServerCertificates.Issued tls = ServerCertificates.issue(pki, host, sans, clientAnchors);
-
             RegistryAssembly registry = RegistryAssembly.open(db, events, dataDir, Clock.systemUTC());
             opened.add(registry);
+            ProvisioningAssembly provisioning = ProvisioningAssembly.open(config, db, pki, registry.registry(), events, Clock.systemUTC());
+            pki.est().setEnrollmentAuthorizer(provisioning.provisioning().estAuthorizer());
+
+            List<X509Certificate> staticAnchors = new ArrayList<>(List.of(pki.ca().caCertificate("devices"), pki.ca().caCertificate("infrastructure")));
+            staticAnchors.addAll(PkiAssembly.manufacturerCas(config));
+            // Manufacturer CAs uploaded for provisioning are trusted at the handshake too (IDevIDs as client certificates).
+            Supplier<List<X509Certificate>> clientAnchors = () -> {
+                List<X509Certificate> all = new ArrayList<>(staticAnchors);
+                all.addAll(provisioning.provisioning().clientCertificateAnchors());
+                return all;
+            };
+            String host = config.get(Settings.SERVER_PUBLIC_HOSTNAME);
+            List<String> sans = config.get(Settings.SERVER_TLS_SUBJECT_ALT_NAMES);
+            ServerCertificates.Issued tls = ServerCertificates.issue(pki, host, sans, clientAnchors.get());
             OpenApiRoutes openApi = new OpenApiRoutes();
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
@@ -107,14 +120,17 @@ public final class HoldfastServer implements AutoCloseable {
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
                     .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
                             registry.routes(), openApi)
+                    .routes(provisioning.routes())
                     .build();
             opened.add(api);
             api.start();
+            provisioning.provisioning().onManufacturerCasChanged(() -> api.updateIdentity(
+                    ServerIdentity.of(api.identity().privateKey(), api.identity().chain(), clientAnchors.get())));
             opened.add(scheduleRenewal(pki, api, tls.renewAt(), host, sans, clientAnchors));
             opened.add(scheduleRetention(events, config.get(Settings.EVENTS_RETENTION)));
             events.emit(SecurityEvent.builder(EventClass.API_ACTIVITY, "server.started").source("server")
                     .message("Holdfast server started at " + api.uri()).detail("serverCertificate", tls.certificate().serialHex()).build());
-            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi);
+            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi, provisioning);
             log.info("Holdfast server ready at {} (data directory {})", api.uri(), dataDir.toAbsolutePath());
             return server;
         } catch (RuntimeException e) {
@@ -125,13 +141,13 @@ public final class HoldfastServer implements AutoCloseable {
 
     /** Re-issues the server certificate at two thirds of its lifetime and swaps it into the listener. */
     private static AutoCloseable scheduleRenewal(Pki pki, ApiServer api, Instant renewAt, String host, List<String> sans,
-                                                 List<X509Certificate> anchors) {
+                                                 Supplier<List<X509Certificate>> anchors) {
         ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("server-cert-renewal").daemon().factory());
         Runnable renew = new Runnable() {
             @Override
             public void run() {
                 try {
-                    ServerCertificates.Issued next = ServerCertificates.issue(pki, host, sans, anchors);
+                    ServerCertificates.Issued next = ServerCertificates.issue(pki, host, sans, anchors.get());
                     api.updateIdentity(next.identity());
                     s.schedule(this, Math.max(60, Duration.between(Instant.now(), next.renewAt()).toSeconds()), TimeUnit.SECONDS);
                 } catch (RuntimeException e) {
@@ -184,6 +200,11 @@ public final class HoldfastServer implements AutoCloseable {
     /** The device registry and its query engine. */
     public RegistryAssembly registry() {
         return registry;
+    }
+
+    /** Zero-touch provisioning: enrollments, manufacturer CAs, linked hubs and the DPS registration service. */
+    public ProvisioningAssembly provisioning() {
+        return provisioning;
     }
 
     /** The OpenAPI document served at {@code /api/v1/openapi.json}, and the routes it is held against. */

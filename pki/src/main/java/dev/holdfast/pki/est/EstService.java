@@ -45,11 +45,20 @@ public final class EstService {
     private final DefaultCertificateAuthority ca;
     private final BootstrapTokens tokens;
     private final Set<TrustAnchor> manufacturerAnchors;
+    private volatile dev.holdfast.pki.spi.EnrollmentAuthorizer authorizer;
 
     public EstService(DefaultCertificateAuthority ca, BootstrapTokens tokens, Collection<X509Certificate> manufacturerCas) {
         this.ca = ca;
         this.tokens = tokens;
         this.manufacturerAnchors = manufacturerCas.stream().map(c -> new TrustAnchor(c, null)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Lets {@code authorizer} (provisioning's enrollments) decide certificate-based {@code simpleenroll}
+     * first; the configured manufacturer CAs remain the fallback for chains it does not know.
+     */
+    public void setEnrollmentAuthorizer(dev.holdfast.pki.spi.EnrollmentAuthorizer authorizer) {
+        this.authorizer = authorizer;
     }
 
     /** The CA chain for a label (RFC 7030 §3.2.2): the default label is the devices CA. */
@@ -101,6 +110,15 @@ public final class EstService {
 
     private IssuedCertificate enrollWithManufacturerCertificate(byte[] der, CsrValidator.ValidatedCsr csr,
                                                                 EstCredential.ClientCertificate cred, String source) {
+        dev.holdfast.pki.spi.EnrollmentAuthorizer a = authorizer;
+        if (a != null) {
+            Optional<dev.holdfast.pki.spi.EnrollmentAuthorizer.Grant> grant = a.authorize(cred.chain(), source);
+            if (grant.isPresent()) {
+                dev.holdfast.pki.spi.EnrollmentAuthorizer.Grant g = grant.get();
+                requireSubject(csr, g.subject().commonName());
+                return ca.issue(new IssuanceRequest(Bytes.wrapOwned(der), g.profile(), g.subject(), g.validity(), g.actor()));
+            }
+        }
         if (manufacturerAnchors.isEmpty()) {
             throw Refusal.unauthenticated("no-manufacturer-ca", "no manufacturer CA is trusted for certificate-based enrollment");
         }

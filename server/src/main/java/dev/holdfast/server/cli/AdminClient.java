@@ -113,6 +113,16 @@ public final class AdminClient {
         }
     }
 
+    public JsonNode put(String path, Object body) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body: cannot be written as JSON: " + e.getMessage(), e);
+        }
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

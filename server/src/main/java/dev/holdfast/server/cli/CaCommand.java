@@ -31,7 +31,8 @@ import java.util.Map;
  */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "The certificate authority: create it, issue, revoke, publish CRLs.",
         subcommands = {CaCommand.Init.class, CaCommand.Show.class, CaCommand.ListCerts.class, CaCommand.Issue.class,
-                CaCommand.Revoke.class, CaCommand.Crl.class, CaCommand.Token.class})
+                CaCommand.Revoke.class, CaCommand.Crl.class, CaCommand.Token.class, ManufacturerCaCommands.Upload.class,
+                ManufacturerCaCommands.Verify.class})
 public final class CaCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

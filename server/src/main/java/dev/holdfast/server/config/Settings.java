@@ -256,13 +256,44 @@ public final class Settings {
             .doc("How long security events stay in the local event log. Exporters (syslog, SIEM) receive "
                     + "events as they happen, so this bounds only the history kept here."));
 
+    // provisioning ------------------------------------------------------------------------------------
+
+    public static final Setting<String> PROVISIONING_REGION = add(Setting.define("provisioning.region", SettingType.STRING)
+            .optional()
+            .doc("The region this provisioning service runs in, such as `eu-west`. Lowest-latency allocation "
+                    + "prefers linked hubs of the device's region, then of this one."));
+
+    public static final Setting<Integer> PROVISIONING_RATE_LIMIT_PER_DEVICE = add(Setting.define(
+                    "provisioning.rateLimit.perDevicePerMinute", SettingType.INTEGER)
+            .defaultValue(10).min(0).unit("requests per minute")
+            .doc("Registration requests one registration id may make per minute on one node (also the burst). "
+                    + "More are refused with 429. `0` turns the limit off."));
+
+    public static final Setting<Integer> PROVISIONING_RATE_LIMIT_PER_SOURCE = add(Setting.define(
+                    "provisioning.rateLimit.perSourcePerMinute", SettingType.INTEGER)
+            .defaultValue(6000).min(0).unit("requests per minute")
+            .doc("Registration and status requests one source address may make per minute on one node (also "
+                    + "the burst); a factory behind one NAT address counts as one source. `0` turns the limit off."));
+
+    public static final Setting<Integer> PROVISIONING_RETRY_AFTER = add(Setting.define("provisioning.retryAfter", SettingType.INTEGER)
+            .defaultValue(2).min(1).max(60).unit("seconds")
+            .doc("The `Retry-After` devices receive with a registration operation before they poll it. The "
+                    + "Azure SDKs clamp it to 2..5 seconds."));
+
+    public static final Setting<List<Path>> PROVISIONING_WEBHOOK_TRUSTED_CAS = add(Setting.define(
+                    "provisioning.webhook.trustedCas", SettingType.list(SettingType.FILE))
+            .defaultValue(List.of())
+            .doc("PEM files with the CA certificates that custom allocation webhooks' server certificates must "
+                    + "chain to. Empty: the JDK's default trust store."));
+
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
             "hub", "The device hub's MQTT listener.",
             "store", "Where Holdfast keeps its data: an embedded SQLite database by default, or PostgreSQL.",
             "pki", "The certificate authorities: their keys, the certificates they issue, revocation (CRL, "
                     + "OCSP) and enrollment over EST.",
-            "events", "The security event log."));
+            "events", "The security event log.",
+            "provisioning", "Zero-touch provisioning: DPS over HTTPS, allocation and rate limits."));
 
     private Settings() {
     }
