@@ -71,7 +71,8 @@ public final class Certificates {
         return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     }
 
-    static ContentSigner signer(DeviceKey key) {
+    /** A BouncyCastle signer on the key's own provider. */
+    public static ContentSigner signer(DeviceKey key) {
         try {
             JcaContentSignerBuilder b = new JcaContentSignerBuilder(key.signatureAlgorithm());
             key.provider().ifPresent(b::setProvider);

@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,11 +36,18 @@ public final class Mosquitto implements AutoCloseable {
 
     /** Starts Mosquitto with a server certificate for 127.0.0.1 issued by {@code root}. */
     public static Mosquitto start(Path dir, TestCertificates.Root root) {
+        return start(dir, root, List.of());
+    }
+
+    /** As {@link #start(Path, TestCertificates.Root)}, also accepting clients of {@code moreClientCas}. */
+    public static Mosquitto start(Path dir, TestCertificates.Root root, List<X509Certificate> moreClientCas) {
         Path binary = ExternalTool.require("mosquitto", "/usr/sbin/mosquitto");
         try {
             Files.createDirectories(dir);
             TestCertificates.Issued server = root.issueServer("127.0.0.1", "localhost");
-            Path ca = TestCertificates.writePem(dir.resolve("ca.pem"), root.certificate());
+            List<X509Certificate> cas = new java.util.ArrayList<>(List.of(root.certificate()));
+            cas.addAll(moreClientCas);
+            Path ca = TestCertificates.writePem(dir.resolve("ca.pem"), cas.toArray(X509Certificate[]::new));
             Path cert = TestCertificates.writePem(dir.resolve("server.pem"), server.certificate());
             Path key = TestCertificates.writeKeyPem(dir.resolve("server.key"), server.key());
             int port = freePort();
