@@ -52,6 +52,10 @@ public final class Pkcs11Token {
         Provider base = Security.getProvider("SunPKCS11");
         if (base == null) throw new IllegalStateException("the JDK has no SunPKCS11 provider");
         Provider provider = base.configure(config);
+        // JSSE signs the TLS CertificateVerify through Signature.getInstance(alg) with delayed provider
+        // selection, which only considers installed providers: without this a token key cannot
+        // authenticate a handshake ("No supported CertificateVerify signature algorithm").
+        if (Security.getProvider(provider.getName()) == null) Security.addProvider(provider);
         String description = "pkcs11:" + library.getFileName() + ";slot=" + slotId;
         try {
             KeyStore store = KeyStore.getInstance("PKCS11", provider);

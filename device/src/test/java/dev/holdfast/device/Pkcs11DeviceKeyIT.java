@@ -72,7 +72,7 @@ class Pkcs11DeviceKeyIT {
 
         // A test CA issues the device certificate for the token's public key; Mosquitto trusts that CA.
         DeviceKey caKey = SoftwareKeys.generateP256();
-        X509Certificate ca = Certificates.selfSigned("Token Test CA", caKey);
+        X509Certificate ca = caCertificate(caKey);
         X509Certificate leaf = issue(caKey, ca, key.publicKey(), "sensor-hsm-1");
         token.storeChain("operational", List.of(leaf, ca));
         DeviceKey reloaded = token.load("operational").orElseThrow();
@@ -82,10 +82,24 @@ class Pkcs11DeviceKeyIT {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"), root, List.of(ca)); DeviceRuntime runtime = DeviceRuntime.create();
              HubClient client = HubClient.create(runtime, HubClientConfig.builder("127.0.0.1", "sensor-hsm-1", identity, List.of(root.certificate()))
                      .port(broker.port()).backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200))).build())) {
-            client.connect().get(20, TimeUnit.SECONDS);
+            try {
+                client.connect().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("not connected: " + client.stats().lastError() + "\nbroker: " + broker.log(), e);
+            }
             client.sendTelemetry(Message.of("from the token".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
             assertThat(client.stats().telemetryAcknowledged()).isEqualTo(1);
         }
+    }
+
+    static X509Certificate caCertificate(DeviceKey caKey) throws Exception {
+        Instant now = Instant.now();
+        var name = new javax.security.auth.x500.X500Principal("CN=Token Test CA");
+        var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), name, caKey.publicKey());
+        b.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true));
+        b.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+        return new JcaX509CertificateConverter().getCertificate(b.build(Certificates.signer(caKey)));
     }
 
     static X509Certificate issue(DeviceKey caKey, X509Certificate ca, PublicKey subject, String cn) throws Exception {
