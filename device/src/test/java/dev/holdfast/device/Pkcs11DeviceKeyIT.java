@@ -71,9 +71,9 @@ class Pkcs11DeviceKeyIT {
         assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))).isTrue();
 
         // A test CA issues the device certificate for the token's public key; Mosquitto trusts that CA.
-        DeviceKey caKey = SoftwareKeys.generateP256();
-        X509Certificate ca = caCertificate(caKey);
-        X509Certificate leaf = issue(caKey, ca, key.publicKey(), "sensor-hsm-1");
+        TestCa testCa = new TestCa("Token Test CA");
+        X509Certificate ca = testCa.certificate();
+        X509Certificate leaf = testCa.issue(key.publicKey(), "sensor-hsm-1", Duration.ofDays(1));
         token.storeChain("operational", List.of(leaf, ca));
         DeviceKey reloaded = token.load("operational").orElseThrow();
         DeviceIdentity identity = new DeviceIdentity(reloaded, token.chain("operational"));
@@ -90,23 +90,6 @@ class Pkcs11DeviceKeyIT {
             client.sendTelemetry(Message.of("from the token".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
             assertThat(client.stats().telemetryAcknowledged()).isEqualTo(1);
         }
-    }
-
-    static X509Certificate caCertificate(DeviceKey caKey) throws Exception {
-        Instant now = Instant.now();
-        var name = new javax.security.auth.x500.X500Principal("CN=Token Test CA");
-        var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), name, caKey.publicKey());
-        b.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true));
-        b.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
-                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
-        return new JcaX509CertificateConverter().getCertificate(b.build(Certificates.signer(caKey)));
-    }
-
-    static X509Certificate issue(DeviceKey caKey, X509Certificate ca, PublicKey subject, String cn) throws Exception {
-        Instant now = Instant.now();
-        var b = new JcaX509v3CertificateBuilder(ca.getSubjectX500Principal(), BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(Duration.ofDays(1))), new javax.security.auth.x500.X500Principal("CN=" + cn), subject);
-        return new JcaX509CertificateConverter().getCertificate(b.build(Certificates.signer(caKey)));
     }
 
     private static Path softHsmConfiguration() throws Exception {

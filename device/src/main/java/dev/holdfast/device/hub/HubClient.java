@@ -309,8 +309,8 @@ public final class HubClient implements AutoCloseable {
             sent.incrementAndGet();
             conn.publish(e.topic, e.payload, 1).whenComplete((v, err) -> {
                 if (err == null) {
+                    acknowledged.incrementAndGet(); // before the future completes, so a caller sees the count
                     buffer.acknowledged(e);
-                    acknowledged.incrementAndGet();
                 }
                 // On failure the entry stays in the buffer and goes out again on the next connection.
             });
