@@ -52,7 +52,8 @@ public final class HubClient implements AutoCloseable {
     private final Map<String, CompletableFuture<TwinReply>> twinRequests = new ConcurrentHashMap<>();
     private final Map<String, MethodHandler> methods = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
-    private final AtomicLong requestIds = new AtomicLong();
+    // Request ids start at a random point: on a shared test broker every device sees every twin reply.
+    private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40));
     private volatile MqttConnection connection;
     private volatile long generation;
     private volatile boolean started;

@@ -56,6 +56,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final AtomicLong topicAbuse = new AtomicLong();
     private final AtomicLong flood = new AtomicLong();
     private final List<HubClient> rogues = new CopyOnWriteArrayList<>();
+    private final List<Thread> floods = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
     private volatile long fleetConnectNanos;
     private volatile long heapPerDevice;
 
@@ -228,18 +230,18 @@ public final class FleetSimulator implements AutoCloseable {
         // Floods: a burst far above the profile's rate, for a while.
         for (int i = 0; i < Math.min(config.floodDevices(), live.size()); i++) {
             SimulatedDevice d = live.get(live.size() - 1 - i);
-            long periodMicros = Math.max(1, 1_000_000L / Math.max(1, config.floodRatePerSecond()));
+            long periodNanos = Math.max(1, 1_000_000_000L / Math.max(1, config.floodRatePerSecond()));
             long endAt = System.nanoTime() + config.floodDuration().toNanos();
-            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-            self[0] = runtime.eventLoops().next().scheduleAtFixedRate(() -> {
-                if (System.nanoTime() > endAt) {
-                    if (self[0] != null) self[0].cancel(false);
-                    return;
+            floods.add(Thread.ofVirtual().name("flood-" + d.deviceId).start(() -> {
+                long next = System.nanoTime();
+                while (!closed && System.nanoTime() < endAt) {
+                    flood.incrementAndGet();
+                    d.client.sendTelemetry(Message.json("{\"flood\":" + flood.get() + "}"));
+                    next += periodNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                flood.incrementAndGet();
-                d.client.sendTelemetry(Message.json("{\"flood\":" + flood.get() + "}"));
-            }, 0, periodMicros, TimeUnit.MICROSECONDS);
-            timers.add(self[0]);
+            }));
         }
     }
 
@@ -281,7 +283,15 @@ public final class FleetSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timers.forEach(t -> t.cancel(false));
+        for (Thread t : floods) {
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try (ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (SimulatedDevice d : devices) {
                 HubClient c = d.client;
