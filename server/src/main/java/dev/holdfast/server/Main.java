@@ -5,6 +5,7 @@ import dev.holdfast.server.cli.CaCommand;
 import dev.holdfast.server.cli.ConfigCommand;
 import dev.holdfast.server.cli.DeviceCommand;
 import dev.holdfast.server.cli.ModelCommand;
+import dev.holdfast.server.cli.SimCommand;
 import dev.holdfast.server.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class})
+                DeviceCommand.class, ModelCommand.class, SimCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
