@@ -251,8 +251,16 @@ public final class HubClient implements AutoCloseable {
         HubClientConfig c = config;
         // The hub's certificate is checked against hubHost even when the TCP connection goes to connectHost.
         // A persistent session (cleanSession=false) keeps unacknowledged cloud-to-device messages across reconnections.
-        var options = new MqttConnection.Options(c.connectHost(), c.port(), c.hubHost(), c.identity().sslContext(c.trustAnchors()),
-                c.deviceId(), c.username(), false, c.keepAlive(), c.connectTimeout(), 512 * 1024);
+        MqttConnection.Options options;
+        try {
+            options = new MqttConnection.Options(c.connectHost(), c.port(), c.hubHost(), c.identity().sslContext(c.trustAnchors()),
+                    c.deviceId(), c.username(), false, c.keepAlive(), c.connectTimeout(), 512 * 1024);
+        } catch (RuntimeException e) { // a key the provider cannot use, a token that went away: retry later, never stop
+            failedConnects.incrementAndGet();
+            lastError = "cannot prepare TLS: " + e.getMessage();
+            scheduleReconnect();
+            return;
+        }
         MqttConnection.connect(runtime.eventLoops(), options, new Inbound())
                 .thenCompose(conn -> conn.subscribe(List.of("devices/" + c.deviceId() + "/messages/devicebound/#", "$iothub/twin/res/#",
                         "$iothub/twin/PATCH/properties/desired/#", "$iothub/methods/POST/#")).thenApply(granted -> {
