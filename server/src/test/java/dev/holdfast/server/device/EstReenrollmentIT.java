@@ -2,6 +2,7 @@ package dev.holdfast.server.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.holdfast.device.CertificateRenewal;
 import dev.holdfast.device.Certificates;
 import dev.holdfast.device.DeviceIdentity;
 import dev.holdfast.device.DeviceKey;
@@ -58,8 +59,12 @@ class EstReenrollmentIT {
     }
 
     DeviceIdentity issued(String cn, DeviceKey key) throws Exception {
+        return issued(cn, key, Optional.empty());
+    }
+
+    DeviceIdentity issued(String cn, DeviceKey key, Optional<java.time.Duration> validity) throws Exception {
         IssuedCertificate c = server.pki().ca().issue(new IssuanceRequest(Bytes.wrapOwned(Certificates.csr(key, cn)), Profile.DEVICE,
-                SubjectAuthorization.device(cn), Optional.empty(), "EstReenrollmentIT"));
+                SubjectAuthorization.device(cn), validity, "EstReenrollmentIT"));
         List<X509Certificate> chain = new ArrayList<>(List.of(Certificates.fromDer(c.der().toArray())));
         chain.addAll(server.pki().ca().chain(c.caName()));
         return new DeviceIdentity(key, chain.subList(0, chain.size()));
@@ -83,6 +88,21 @@ class EstReenrollmentIT {
         DeviceIdentity again = est.reenroll(renewed, SoftwareKeys.generateP256());
         assertThat(again.commonName()).isEqualTo("meter-9");
         assertValidChain(again);
+    }
+
+    @Test
+    void renewal_replacesAShortLivedCertificateBeforeItExpires() throws Exception {
+        DeviceIdentity first = issued("sensor-77", SoftwareKeys.generateP256(), Optional.of(java.time.Duration.ofSeconds(16)));
+        java.util.concurrent.LinkedBlockingQueue<DeviceIdentity> renewed = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (CertificateRenewal renewal = CertificateRenewal.start(new EstClient(base, trust), first, SoftwareKeys::generateP256, 0.5, renewed::add)) {
+            DeviceIdentity next = renewed.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next).as("renewed within 30 s (failures: %d)", renewal.failures()).isNotNull();
+            assertThat(Instant.now()).as("renewed before the old certificate expired").isBefore(first.leaf().getNotAfter().toInstant());
+            assertThat(next.commonName()).isEqualTo("sensor-77");
+            assertThat(next.leaf().getNotAfter()).isAfter(first.leaf().getNotAfter());
+            assertThat(renewal.current()).isSameAs(next);
+            assertValidChain(next);
+        }
     }
 
     @Test
