@@ -130,6 +130,29 @@ class HubClientMosquittoIT {
         assertThat(client.stats().cloudMessages()).isEqualTo(1);
     }
 
+    @Test
+    void cloudToDevice_whoseCallbackFails_staysUnacknowledged_andIsDeliveredAgainAfterReconnecting() throws Exception {
+        LinkedBlockingQueue<String> attempts = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        client = client(DEVICE).onCloudToDevice(m -> {
+            attempts.add(m.bodyText());
+            if (calls.incrementAndGet() == 1) throw new IllegalStateException("valve busy");
+        });
+        client.connect().get(15, TimeUnit.SECONDS);
+
+        List<String> pub = tool("mosquitto_pub", "service");
+        pub.addAll(List.of("-q", "1", "-t", "devices/dev-1/messages/devicebound/%24.mid=c2d-9", "-m", "close valve"));
+        ProcessRun.run(dir, pub, Map.of(), null, 30).assertSuccess("mosquitto_pub");
+        assertThat(attempts.poll(15, TimeUnit.SECONDS)).isEqualTo("close valve");
+        Thread.sleep(300); // the failed callback has returned without a PUBACK
+        client.dropConnection();
+        // The persistent session makes the broker deliver the unacknowledged message again.
+        assertThat(attempts.poll(20, TimeUnit.SECONDS)).isEqualTo("close valve");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().connects() == 2);
+        client.dropConnection();
+        assertThat(attempts.poll(3, TimeUnit.SECONDS)).as("acknowledged after the successful callback: not delivered a third time").isNull();
+    }
+
     /** A test-side client that answers twin requests and calls a method, as the hub would. */
     @Test
     void twinAndMethods_roundTripThroughATestSideResponder() throws Exception {
