@@ -55,6 +55,8 @@ public final class HubClient implements AutoCloseable {
     // Request ids start at a random point: on a shared test broker every device sees every twin reply.
     private final AtomicLong requestIds = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 40));
     private volatile MqttConnection connection;
+    /** Built once per identity: a fleet reconnecting after an outage should not rebuild key and trust managers each time. */
+    private volatile javax.net.ssl.SSLContext tls;
     private volatile long generation;
     private volatile boolean started;
     private volatile boolean closed;
@@ -206,6 +208,7 @@ public final class HubClient implements AutoCloseable {
         HubClientConfig c = config;
         config = new HubClientConfig(c.hubHost(), c.port(), c.connectHost(), c.deviceId(), identity, c.trustAnchors(), c.keepAlive(),
                 c.connectTimeout(), c.requestTimeout(), c.backoff(), c.bufferCapacity(), c.overflowPolicy(), c.apiVersion());
+        tls = null;
         MqttConnection conn = connection;
         if (conn != null) conn.close();
     }
@@ -253,7 +256,9 @@ public final class HubClient implements AutoCloseable {
         // A persistent session (cleanSession=false) keeps unacknowledged cloud-to-device messages across reconnections.
         MqttConnection.Options options;
         try {
-            options = new MqttConnection.Options(c.connectHost(), c.port(), c.hubHost(), c.identity().sslContext(c.trustAnchors()),
+            javax.net.ssl.SSLContext context = tls;
+            if (context == null) tls = context = c.identity().sslContext(c.trustAnchors());
+            options = new MqttConnection.Options(c.connectHost(), c.port(), c.hubHost(), context,
                     c.deviceId(), c.username(), false, c.keepAlive(), c.connectTimeout(), 512 * 1024);
         } catch (RuntimeException e) { // a key the provider cannot use, a token that went away: retry later, never stop
             failedConnects.incrementAndGet();
