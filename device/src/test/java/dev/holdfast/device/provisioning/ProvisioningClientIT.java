@@ -131,6 +131,50 @@ class ProvisioningClientIT {
     }
 
     @Test
+    void overMqtt_aRefusalOrAFailedRegistration_isAProvisioningExceptionWithTheServiceStatus() throws Exception {
+        TestCertificates.Root root = TestCertificates.newRoot("Service Root");
+        TestCertificates.Issued svc = root.issueClient("dps-service");
+        DeviceIdentity serviceIdentity = new DeviceIdentity(SoftwareKeys.of(new KeyPair(svc.certificate().getPublicKey(), svc.key())), svc.chain());
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"), root, List.of(manufacturer.certificate()));
+             DeviceRuntime runtime = DeviceRuntime.create()) {
+            MqttConnection service = MqttConnection.connect(runtime.eventLoops(), new MqttConnection.Options("127.0.0.1", broker.port(), "127.0.0.1",
+                    serviceIdentity.sslContext(List.of(root.certificate())), "dps-service", null, true, Duration.ofSeconds(30), Duration.ofSeconds(10), 65536),
+                    new MqttConnection.Listener() {
+                        @Override
+                        public void onPublish(MqttConnection s, String topic, byte[] payload, int qos, int packetId) {
+                            if (qos == 1) s.puback(packetId);
+                            String rid = topic.replaceAll(".*\\$rid=([0-9]+).*", "$1");
+                            String regId = payload.length == 0 ? "" : new String(payload, StandardCharsets.UTF_8);
+                            if (regId.contains("\"disabled-1\"")) {
+                                s.publish("$dps/registrations/res/401/?$rid=" + rid,
+                                        "{\"errorCode\":401002,\"trackingId\":\"t\",\"message\":\"enrollment disabled\"}".getBytes(StandardCharsets.UTF_8), 1);
+                            } else {
+                                s.publish("$dps/registrations/res/200/?$rid=" + rid, ("{\"operationId\":\"op-9\",\"status\":\"failed\","
+                                        + "\"registrationState\":{\"registrationId\":\"failing-1\",\"status\":\"failed\",\"substatus\":\"initialAssignment\"}}")
+                                        .getBytes(StandardCharsets.UTF_8), 1);
+                            }
+                        }
+
+                        @Override
+                        public void onClosed(MqttConnection source, Throwable cause) {
+                        }
+                    }).get(15, TimeUnit.SECONDS);
+            service.subscribe(List.of("$dps/registrations/PUT/#")).get(10, TimeUnit.SECONDS);
+            var client = new MqttProvisioningClient(runtime, "127.0.0.1", broker.port(), null, List.of(root.certificate()),
+                    Duration.ofSeconds(20), Duration.ofMillis(100));
+            assertThatThrownBy(() -> client.provision("scope", manufacturer.identity("disabled-1"), SoftwareKeys.generateP256(), Optional.empty()))
+                    .isInstanceOfSatisfying(ProvisioningException.class, e -> {
+                        assertThat(e.status()).isEqualTo(401);
+                        assertThat(e.errorCode()).isEqualTo(401002);
+                        assertThat(e.getMessage()).contains("enrollment disabled");
+                    });
+            assertThatThrownBy(() -> client.provision("scope", manufacturer.identity("failing-1"), SoftwareKeys.generateP256(), Optional.empty()))
+                    .isInstanceOf(ProvisioningException.class).hasMessageContaining("ended failed");
+            service.close();
+        }
+    }
+
+    @Test
     void overHttps_presentsTheIdevid_honoursRetryAfter_andReportsRefusals() throws Exception {
         TestCertificates.Root root = TestCertificates.newRoot("Service Root");
         TestCertificates.Issued serverCert = root.issueServer("127.0.0.1");
