@@ -7,6 +7,7 @@ import dev.holdfast.server.cli.DeviceCommand;
 import dev.holdfast.server.cli.EnrollmentCommand;
 import dev.holdfast.server.cli.HubLinkCommands;
 import dev.holdfast.server.cli.ModelCommand;
+import dev.holdfast.server.cli.SimCommand;
 import dev.holdfast.server.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, HubLinkCommands.class})
+                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, HubLinkCommands.class, SimCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
