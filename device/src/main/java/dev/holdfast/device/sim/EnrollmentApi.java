@@ -1,5 +1,6 @@
 package dev.holdfast.device.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.device.Certificates;
@@ -17,18 +18,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Creates the enrollment group for the simulator's manufacturer CA through the admin REST API.
- * Isolated on purpose: the provisioning service (issue 4) defines the endpoint; this is the one
- * place to align with it. Request, as assumed here:
- * <pre>
- * PUT /api/v1/enrollments/groups/{name}
- * {"name", "attestation": {"type": "x509", "caCertificatePem": "..."}, "provisioningStatus": "enabled",
- *  "initialTwin": {"tags": {"simulated": true}}}
- * </pre>
- * A 2xx or 409 (already exists) counts as done.
+ * Prepares a Holdfast server for the simulator's factory through the admin REST API
+ * ({@code docs/provisioning.md}): uploads the manufacturer CA and proves possession of its key (a
+ * certificate whose CN is the server's verification code, signed by the CA), links hubs, and creates
+ * the X.509 enrollment group anchored on that CA. Each step is idempotent: what exists is kept, so
+ * the simulator and the demo can run again against the same server.
  */
 public final class EnrollmentApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BASE = "/api/v1/provisioning";
     private final URI server;
     private final List<X509Certificate> trust;
     private final String token;
@@ -40,19 +38,67 @@ public final class EnrollmentApi {
         this.token = token;
     }
 
-    public void ensureGroup(String name, X509Certificate manufacturerCa) throws IOException {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("provisioningStatus", "enabled");
-        body.putObject("attestation").put("type", "x509").put("caCertificatePem", Certificates.toPem(List.of(manufacturerCa)));
-        body.putObject("initialTwin").putObject("tags").put("simulated", true);
-        URI uri = URI.create(server.toString().replaceAll("/+$", "") + "/api/v1/enrollments/groups/" + name);
+    /**
+     * The manufacturer CA {@code name} uploaded and verified, then the enrollment group {@code name}
+     * anchored on it (tag {@code simulated: true}), with the server's default allocation over every
+     * linked hub.
+     */
+    public void ensureGroup(String name, Factory factory) throws IOException {
+        ensureVerifiedCa(name, factory);
+        ObjectNode body = JSON.createObjectNode().put("id", name);
+        body.putObject("attestation").put("type", "x509").put("caName", name);
+        body.putObject("initialTags").put("simulated", true);
+        Reply r = call("POST", BASE + "/enrollment-groups", body);
+        if (r.status() / 100 != 2 && r.status() != 409) throw failure("creating enrollment group " + name, r);
+    }
+
+    /** Links (or updates) a hub devices may be allocated to. */
+    public void ensureHub(String name, String hostName, int weight) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("hostName", hostName).put("weight", weight);
+        Reply r = call("PUT", BASE + "/hubs/" + name, body);
+        if (r.status() / 100 != 2) throw failure("linking hub " + name, r);
+    }
+
+    private void ensureVerifiedCa(String name, Factory factory) throws IOException {
+        Reply existing = call("GET", BASE + "/manufacturer-cas/" + name, null);
+        JsonNode ca;
+        if (existing.status() == 404) {
+            ObjectNode upload = JSON.createObjectNode().put("name", name).put("certificate", Certificates.toPem(List.of(factory.certificate())));
+            Reply r = call("POST", BASE + "/manufacturer-cas", upload);
+            if (r.status() / 100 != 2) throw failure("uploading manufacturer CA " + name, r);
+            ca = r.json();
+        } else if (existing.status() == 200) {
+            ca = existing.json();
+        } else {
+            throw failure("reading manufacturer CA " + name, existing);
+        }
+        if (ca.path("verified").asBoolean(false)) return;
+        String code = ca.path("verificationCode").asText("");
+        if (code.isEmpty()) throw new IOException("manufacturer CA " + name + " is unverified and the server gave no verification code");
+        X509Certificate proof = factory.manufacture(code, Duration.ZERO).chain().get(0);
+        Reply r = call("POST", BASE + "/manufacturer-cas/" + name + "/verify",
+                JSON.createObjectNode().put("certificate", Certificates.toPem(List.of(proof))));
+        if (r.status() / 100 != 2) throw failure("verifying manufacturer CA " + name, r);
+    }
+
+    private record Reply(int status, String body) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+
+    private static IOException failure(String what, Reply r) {
+        return new IOException(what + " answered " + r.status() + ": " + r.body().substring(0, Math.min(300, r.body().length())));
+    }
+
+    private Reply call(String method, String path, JsonNode body) throws IOException {
+        URI uri = URI.create(server.toString().replaceAll("/+$", "") + path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
+        if (body == null) req.method(method, HttpRequest.BodyPublishers.noBody());
+        else req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         try (HttpClient http = HttpClient.newBuilder().sslContext(context()).connectTimeout(Duration.ofSeconds(10)).build()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2 && r.statusCode() != 409) {
-                throw new IOException("creating enrollment group " + name + " at " + uri + " answered " + r.statusCode() + ": "
-                        + r.body().substring(0, Math.min(300, r.body().length())));
-            }
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -130,7 +130,7 @@ public final class SimCommand implements Callable<Integer> {
         Factory factory = factory(out);
         if (enrollmentGroup != null) {
             String token = token();
-            new EnrollmentApi(server, trust, token).ensureGroup(enrollmentGroup, factory.certificate());
+            new EnrollmentApi(server, trust, token).ensureGroup(enrollmentGroup, factory);
             out.println("enrollment group " + enrollmentGroup + " ready for " + factory.certificate().getSubjectX500Principal());
         }
         SimulationConfig.Builder b = SimulationConfig.builder(factory, trust).devices(devices).misconfiguredShare(misconfigured)
