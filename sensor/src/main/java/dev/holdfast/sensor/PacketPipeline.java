@@ -238,6 +238,7 @@ public final class PacketPipeline {
     private void udp(Packet p, Flow flow, boolean fromClient) {
         if (!flow.appDecided) {
             if (TextDissector.startsWith(p.data, p.payloadOffset, p.payloadLength, "HTTP/1.")) flow.app = AppProtocol.SSDP;
+            else if (looksLikeDnsQuery(p.data, p.payloadOffset, p.payloadLength)) flow.app = AppProtocol.DNS;
             flow.appDecided = true;
         }
         Dissector d = udpDissectors[flow.app.ordinal()];
@@ -247,6 +248,11 @@ public final class PacketPipeline {
     private void tcp(Packet p, Flow flow, boolean fromClient) {
         Flow.TcpDirection dir = flow.direction(fromClient);
         long seq = p.tcpSeq;
+        if ((p.tcpFlags & Packet.TCP_ACK) != 0) {
+            Flow.TcpDirection other = flow.direction(!fromClient);
+            if (!other.ackKnown || (int) (p.tcpAck - other.ackedByPeer) > 0) other.ackedByPeer = p.tcpAck;
+            other.ackKnown = true;
+        }
         if ((p.tcpFlags & Packet.TCP_SYN) != 0) {
             dir.synced = true;
             dir.nextSeq = (seq + 1) & 0xFFFFFFFFL;
@@ -260,6 +266,9 @@ public final class PacketPipeline {
             dir.nextSeq = seq;
         }
         int diff = (int) (seq - dir.nextSeq);
+        if (dir.ackKnown && (int) (dir.ackedByPeer - (seq + len)) >= 0) {
+            return; // the peer acknowledged these bytes before we saw them: a (spurious) retransmission
+        }
         if (diff < 0) { // retransmission, maybe partly new
             if (-diff >= len) return;
             off -= diff;
@@ -305,6 +314,16 @@ public final class PacketPipeline {
         System.arraycopy(b, off, dir.buf, dir.len, len);
         dir.len = need;
         streamBytesHeld += len;
+    }
+
+    /** A standard query with one question whose first label fits: DNS on a port nobody registered. */
+    private static boolean looksLikeDnsQuery(byte[] b, int off, int len) {
+        if (len < 17) return false;
+        int flags = Bytes.u16be(b, off + 2);
+        if ((flags & 0x7800) != 0 || (flags & 0x0040) != 0) return false; // opcode QUERY, Z bit clear
+        if (Bytes.u16be(b, off + 4) != 1 || Bytes.u16be(b, off + 8) > 16) return false;
+        int label = b[off + 12] & 0xFF;
+        return label > 0 && label < 64 && 13 + label < len;
     }
 
     private void decideByPayload(Flow flow, byte[] b, int off, int len, boolean fromClient) {

@@ -62,12 +62,17 @@ public final class Flow {
         public int len;
         /** Set when bytes were lost (gap or overflow); the dissector resynchronises. */
         public boolean lostBytes;
+        /** Highest sequence number the peer acknowledged for this direction, if {@link #ackKnown}. */
+        public long ackedByPeer;
+        public boolean ackKnown;
 
         void reset() {
             synced = false;
             nextSeq = 0;
             len = 0;
             lostBytes = false;
+            ackKnown = false;
+            ackedByPeer = 0;
         }
     }
 }

@@ -35,6 +35,7 @@ public final class Packet {
     public int dstPort;
     public int tcpFlags;
     public long tcpSeq;
+    public long tcpAck;
     public int payloadOffset;
     public int payloadLength;
 
@@ -53,6 +54,7 @@ public final class Packet {
         srcPort = dstPort = 0;
         tcpFlags = 0;
         tcpSeq = 0;
+        tcpAck = 0;
         payloadOffset = payloadLength = 0;
     }
 

@@ -37,8 +37,9 @@ public final class PacketDecoder {
             case 1 -> { return ethernet(p, b, o, end); }
             case 0, 108 -> { // BSD loopback: 4-byte address family, host or network order
                 if (end - o < 4) return truncated();
-                int fam = f.linkType == 108 ? Bytes.i32be(b, o) : Math.max(Bytes.i32le(b, o), Bytes.i32be(b, o));
-                return network(p, b, o + 4, end, fam == 2 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
+                if (end - o < 5) return truncated();
+                // AF_INET6 differs between BSDs (24, 28, 30); the IP version nibble is unambiguous
+                return network(p, b, o + 4, end, ((b[o + 4] & 0xF0) == 0x60) ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
             }
             case 101, 12, 14, 228, 229 -> {
                 if (end - o < 1) return truncated();
@@ -206,6 +207,7 @@ public final class PacketDecoder {
                 p.srcPort = Bytes.u16be(b, o);
                 p.dstPort = Bytes.u16be(b, o + 2);
                 p.tcpSeq = Bytes.i32be(b, o + 4) & 0xFFFFFFFFL;
+                p.tcpAck = Bytes.i32be(b, o + 8) & 0xFFFFFFFFL;
                 p.tcpFlags = b[o + 13] & 0x3F;
                 p.payloadOffset = o + hl;
                 p.payloadLength = end - o - hl;
