@@ -1,0 +1,54 @@
+package dev.holdfast.server.cli;
+
+import dev.holdfast.sensor.analysis.OuiTable;
+import dev.holdfast.sensor.analysis.Report;
+import dev.holdfast.sensor.analysis.ReportWriter;
+import dev.holdfast.sensor.analysis.SensorAnalysis;
+import dev.holdfast.sensor.analysis.SensorConfig;
+import dev.holdfast.sensor.pcap.CaptureStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code holdfast sensor analyze}: the passive sensor on capture files, fully offline. */
+@Command(name = "sensor", description = "Passive network sensor: asset inventory, communication map and alerts from traffic.",
+        subcommands = {SensorCommand.Analyze.class})
+public final class SensorCommand {
+
+    @Command(name = "analyze", description = "Analyse pcap/pcapng captures (optionally gzip-compressed); writes report.json and report.html.")
+    static final class Analyze implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "CAPTURE", description = "capture files to analyse, in order")
+        List<Path> captures;
+
+        @Option(names = "--out", required = true, description = "directory for report.json and report.html")
+        Path out;
+
+        @Option(names = "--learn", paramLabel = "CAPTURE", description = "captures of normal traffic to learn the baseline from; "
+                + "without them the first --learning-period of the analysed captures is the baseline")
+        List<Path> learn = List.of();
+
+        @Option(names = "--learning-period", defaultValue = "PT10M", description = "ISO-8601 duration of capture time to learn from (default ${DEFAULT-VALUE})")
+        Duration learningPeriod;
+
+        @Override
+        public Integer call() throws Exception {
+            SensorAnalysis analysis = new SensorAnalysis(SensorConfig.defaults().withLearningPeriod(learningPeriod), OuiTable.load());
+            for (Path p : learn) print("learned", p, analysis.learn(p));
+            for (Path p : captures) print("analysed", p, analysis.analyze(p));
+            Report report = analysis.report();
+            ReportWriter.write(report, out);
+            System.out.println(report.assets().size() + " assets, " + report.conversations().size() + " conversations, "
+                    + report.alerts().size() + " alerts; written to " + out.resolve("report.json") + " and " + out.resolve("report.html"));
+            return 0;
+        }
+
+        private static void print(String verb, Path p, CaptureStats s) {
+            System.out.println(verb + " " + p + ": " + s);
+        }
+    }
+}
