@@ -80,9 +80,10 @@ class TsharkAgreementIT {
     }
 
     /** tshark's values: field -> frame -> values. */
-    static Map<String, Map<Long, List<String>>> oracle(Path tshark, Path capture, List<Compared> fields) {
-        List<String> cmd = new ArrayList<>(List.of(tshark.toString(), "-n", "-r", capture.toString(), "-T", "fields",
-                "-d", "tcp.port==20001,dnp3", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=\u0001", "-e", "frame.number"));
+    static Map<String, Map<Long, List<String>>> oracle(Path tshark, Path capture, List<Compared> fields, List<String> decodeAs) {
+        List<String> cmd = new ArrayList<>(List.of(tshark.toString(), "-n", "-r", capture.toString(), "-T", "fields"));
+        for (String d : decodeAs) cmd.addAll(List.of("-d", d));
+        cmd.addAll(List.of("-d", "tcp.port==20001,dnp3", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=\u0001", "-e", "frame.number"));
         for (Compared c : fields) cmd.addAll(List.of("-e", c.tshark()));
         ProcessRun run = ProcessRun.run(null, cmd);
         run.assertSuccess("tshark on " + capture);
@@ -103,11 +104,16 @@ class TsharkAgreementIT {
 
     /** Matched and total counts per tshark field, summed over the given captures. */
     static Map<String, long[]> compare(Path tshark, List<Path> captures, List<String> disagreements) throws IOException {
+        return compare(tshark, captures, disagreements, List.of());
+    }
+
+    /** {@code decodeAs}: extra tshark {@code -d} rules for servers on ports tshark does not associate with their protocol. */
+    static Map<String, long[]> compare(Path tshark, List<Path> captures, List<String> disagreements, List<String> decodeAs) throws IOException {
         Map<String, long[]> table = new LinkedHashMap<>();
         for (Compared c : FIELDS) table.put(c.tshark(), new long[2]);
         for (Path capture : captures) {
             RecordingListener ours = dissect(capture);
-            Map<String, Map<Long, List<String>>> theirs = oracle(tshark, capture, FIELDS);
+            Map<String, Map<Long, List<String>>> theirs = oracle(tshark, capture, FIELDS, decodeAs);
             for (Compared c : FIELDS) {
                 Map<Long, List<String>> t = theirs.getOrDefault(c.tshark(), Map.of());
                 Map<Long, List<String>> o = ours.values.getOrDefault(c.ours(), Map.of());
