@@ -38,13 +38,27 @@ public final class SensorCommand {
         @Override
         public Integer call() throws Exception {
             SensorAnalysis analysis = new SensorAnalysis(SensorConfig.defaults().withLearningPeriod(learningPeriod), OuiTable.load());
-            for (Path p : learn) print("learned", p, analysis.learn(p));
-            for (Path p : captures) print("analysed", p, analysis.analyze(p));
+            for (Path p : learn) print("learned", p, read(p, () -> analysis.learn(p)));
+            for (Path p : captures) print("analysed", p, read(p, () -> analysis.analyze(p)));
             Report report = analysis.report();
             ReportWriter.write(report, out);
             System.out.println(report.assets().size() + " assets, " + report.conversations().size() + " conversations, "
                     + report.alerts().size() + " alerts; written to " + out.resolve("report.json") + " and " + out.resolve("report.html"));
             return 0;
+        }
+
+        interface Read {
+            CaptureStats run() throws java.io.IOException;
+        }
+
+        /** A missing or unrecognisable file is the operator's mistake: one line and exit code 2. */
+        private static CaptureStats read(Path p, Read r) {
+            if (!java.nio.file.Files.isReadable(p)) throw CliFailure.usage("capture " + p + " does not exist or is not readable");
+            try {
+                return r.run();
+            } catch (java.io.IOException e) {
+                throw CliFailure.usage("capture " + p + " cannot be read: " + e.getMessage());
+            }
         }
 
         private static void print(String verb, Path p, CaptureStats s) {
