@@ -326,12 +326,20 @@ public final class PacketPipeline {
         return label > 0 && label < 64 && 13 + label < len;
     }
 
+    /** One whole MBAP request in the segment: protocol id 0, length exactly the rest, a public function code. */
+    private static boolean looksLikeModbusRequest(byte[] b, int off, int len) {
+        if (len < 8 || len > 260 || Bytes.u16be(b, off + 2) != 0 || Bytes.u16be(b, off + 4) != len - 6) return false;
+        int function = b[off + 7] & 0xFF;
+        return (function >= 1 && function <= 6) || function == 15 || function == 16 || function == 22 || function == 23 || function == 43;
+    }
+
     private void decideByPayload(Flow flow, byte[] b, int off, int len, boolean fromClient) {
         if (TlsDissector.looksLikeTls(b, off, len)) flow.app = AppProtocol.TLS;
         else if (TextDissector.looksLikeHttp(b, off, len)) flow.app = AppProtocol.HTTP;
         else if (TextDissector.startsWith(b, off, len, "SSH-")) flow.app = AppProtocol.SSH;
         else if (len >= 8 && (b[off] & 0xFF) == 0x05 && (b[off + 1] & 0xFF) == 0x64) flow.app = AppProtocol.DNP3;
         else if (len >= 7 && (b[off] & 0xFF) == 0x03 && (b[off + 1] & 0xFF) == 0 && (b[off + 5] & 0xF0) == 0xE0) flow.app = AppProtocol.S7COMM;
+        else if (fromClient && looksLikeModbusRequest(b, off, len)) flow.app = AppProtocol.MODBUS;
         else if (fromClient && len >= 12 && (b[off] & 0xFF) == 0x10 && TextDissector.startsWith(b, off + 4, len - 4, "MQ")) flow.app = AppProtocol.MQTT;
         if (flow.app != AppProtocol.UNKNOWN || flow.packets[0] + flow.packets[1] > UNDECIDED_PAYLOADS) flow.appDecided = true;
     }

@@ -173,6 +173,11 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
             volume(src, p);
         }
         if (dst != null) dst.lastSeenNanos = p.timestampNanos;
+        if (flow != null && flow.appDecided && flow.app != AppProtocol.UNKNOWN && p.payloadLength > 0) {
+            Asset c = fromClient ? src : dst, s = fromClient ? dst : src;
+            if (s != null) s.serves.add(flow.app);
+            if (c != null) c.uses.add(flow.app);
+        }
         if (newFlow && flow != null && flow.protocol == 6 && (p.tcpFlags & (Packet.TCP_SYN | Packet.TCP_ACK)) == Packet.TCP_SYN) scan(p);
     }
 
@@ -299,7 +304,8 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
         }
         Asset owner;
         switch (field) {
-            case DHCP_HOSTNAME, DHCP_VENDOR_CLASS, DHCP_PARAMETER_LIST -> owner = p.hasMac ? byMac.get(p.srcMac) : null;
+            // only the client's own messages describe it; a server's OFFER/ACK may echo the host name
+            case DHCP_HOSTNAME, DHCP_VENDOR_CLASS, DHCP_PARAMETER_LIST -> owner = p.hasMac && fromClient ? byMac.get(p.srcMac) : null;
             case LLDP_SYSTEM_NAME, LLDP_SYSTEM_DESCRIPTION, CDP_DEVICE_ID, CDP_SOFTWARE, CDP_PLATFORM -> owner = p.hasMac ? byMac.get(p.srcMac) : null;
             case DNS_ANSWER_NAME, NBNS_NAME -> owner = flow != null && flow.app != AppProtocol.DNS ? (fromClient ? client(flow) : server(flow)) : null;
             case HTTP_USER_AGENT, SSH_BANNER, ENIP_PRODUCT_NAME, HTTP_SERVER, SSDP_SERVER, MQTT_CLIENT_ID ->
@@ -543,15 +549,7 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
     /** A snapshot of inventory, communication map, alerts and counters. Ends the live flows first. */
     public Report report() {
         flush();
-        List<Report.AssetView> assets = new ArrayList<>();
-        for (Asset a : assetsByKey.values()) {
-            List<String> ips = new ArrayList<>();
-            for (int i = 0; i < a.ipCount; i++) ips.add(Addresses.ip(a.ipHi[i], a.ipLo[i]));
-            assets.add(new Report.AssetView(a.mac != 0 ? Addresses.mac(a.mac) : null, a.vendor, ips, List.copyOf(a.names),
-                    a.serves.stream().map(Enum::name).toList(), a.uses.stream().map(Enum::name).toList(), a.role(),
-                    List.copyOf(a.software), a.dhcpFingerprint, a.dhcpVendorClass,
-                    Instant.ofEpochSecond(0, a.firstSeenNanos).toString(), Instant.ofEpochSecond(0, a.lastSeenNanos).toString(), a.packets, a.bytes));
-        }
+        List<Report.AssetView> assets = assets();
         List<Report.Conversation> convs = new ArrayList<>();
         conversations.forEach((k, c) -> convs.add(new Report.Conversation(k.client(), k.server(), k.transport(), k.serverPort(), k.application(),
                 c[0], c[1], c[2], c[3], c[4], Instant.ofEpochSecond(0, c[5]).toString(), Instant.ofEpochSecond(0, c[6]).toString())));
@@ -561,6 +559,20 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
         all.put("assets", (long) assets.size());
         all.put("alerts", (long) alerts.size());
         return new Report(assets, convs, alerts, all, oui.source());
+    }
+
+    /** The inventory as it stands, without ending live flows (for a running capture). */
+    public List<Report.AssetView> assets() {
+        List<Report.AssetView> assets = new ArrayList<>();
+        for (Asset a : assetsByKey.values()) {
+            List<String> ips = new ArrayList<>();
+            for (int i = 0; i < a.ipCount; i++) ips.add(Addresses.ip(a.ipHi[i], a.ipLo[i]));
+            assets.add(new Report.AssetView(a.mac != 0 ? Addresses.mac(a.mac) : null, a.vendor, ips, List.copyOf(a.names),
+                    a.serves.stream().map(Enum::name).toList(), a.uses.stream().map(Enum::name).toList(), a.role(),
+                    List.copyOf(a.software), a.dhcpFingerprint, a.dhcpVendorClass,
+                    Instant.ofEpochSecond(0, a.firstSeenNanos).toString(), Instant.ofEpochSecond(0, a.lastSeenNanos).toString(), a.packets, a.bytes));
+        }
+        return assets;
     }
 
     record ConversationKey(String client, String server, String transport, int serverPort, String application) {
