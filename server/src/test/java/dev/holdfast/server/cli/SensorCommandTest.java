@@ -35,4 +35,11 @@ class SensorCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err().strip()).contains("nope.pcap does not exist").doesNotContain("Exception");
     }
+
+    @Test
+    void run_refusesAnUnknownInterfaceWithOneLine() {
+        CliRun run = CliRun.of("sensor", "run", "--interface", "no-such-if0", "--duration", "PT1S", "--out", dir.resolve("live").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err().strip()).contains("no-such-if0").doesNotContain("Exception");
+    }
 }
