@@ -38,12 +38,14 @@ public final class SensorThroughputHarness {
 
         for (int run = 1; run <= 3; run++) {
             SensorAnalysis analysis = new SensorAnalysis(SensorConfig.defaults().withLearningPeriod(Duration.ofSeconds(30)), OuiTable.load());
-            long t0 = System.nanoTime();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long t0 = System.nanoTime(), c0 = threads.getCurrentThreadCpuTime();
             CaptureStats s = analysis.analyze(capture);
             Report r = analysis.report();
-            double sec = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("sensor run %d: %d frames, %.2f s, %.0f packets/s, %.2f Gbit/s (file bytes), %d assets, %d alerts%n",
-                    run, s.frames, sec, s.frames / sec, bytes * 8 / sec / 1e9, r.assets().size(), r.alerts().size());
+            double sec = (System.nanoTime() - t0) / 1e9, cpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+            // per core = per CPU-second of the one analysing thread: the machine is shared, wall time overstates the cost
+            System.out.printf("sensor run %d: %d frames, wall %.2f s, thread CPU %.2f s; per CPU-second %.0f packets/s, %.2f Gbit/s; wall %.2f Gbit/s; %d assets, %d alerts%n",
+                    run, s.frames, sec, cpu, s.frames / cpu, bytes * 8 / cpu / 1e9, bytes * 8 / sec / 1e9, r.assets().size(), r.alerts().size());
         }
 
         Path head = capture.resolveSibling(capture.getFileName() + ".prefix.pcap");
@@ -52,14 +54,32 @@ public final class SensorThroughputHarness {
         }
         long headBytes = Files.size(head);
         double tsharkSeconds = time(List.of("sh", "-c", "tshark -n -r '" + head + "' > /dev/null 2>&1"));
-        System.out.printf("tshark -n -r on the first %.1f MiB: %.2f s, %.3f Gbit/s%n", headBytes / 1048576.0, tsharkSeconds, headBytes * 8 / tsharkSeconds / 1e9);
+        double tsharkCpu = childCpuSeconds();
+        System.out.printf("tshark -n -r on the first %.1f MiB: wall %.2f s, %.3f Gbit/s; CPU (user+sys of children) %.2f s, %.3f Gbit/s per CPU-second%n",
+                headBytes / 1048576.0, tsharkSeconds, headBytes * 8 / tsharkSeconds / 1e9, tsharkCpu, headBytes * 8 / tsharkCpu / 1e9);
         Files.deleteIfExists(head);
+    }
+
+    private static double lastChildCpu;
+
+    /** CPU seconds of the last timed command, from bash's {@code times} (children's user + system). */
+    private static double childCpuSeconds() {
+        return lastChildCpu;
     }
 
     private static double time(List<String> cmd) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) throw new IllegalStateException(cmd + " exited " + p.exitValue());
+        List<String> timed = List.of("bash", "-c", cmd.get(2) + "; times");
+        Process p = new ProcessBuilder(timed).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException(cmd + " exited " + p.exitValue() + ": " + out);
+        // `times` prints the shell's then its children's "XmY.YYYs XmY.YYYs" (user, system)
+        String[] lines = out.strip().split("\n");
+        lastChildCpu = 0;
+        for (String part : lines[lines.length - 1].trim().split("\\s+")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(part);
+            if (m.matches()) lastChildCpu += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+        }
         return (System.nanoTime() - t0) / 1e9;
     }
 

@@ -99,6 +99,7 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
         newPipeline(); // flows of the learning captures enter the baseline now
         learning = false;
         assetsByKey.values().forEach(a -> a.learned = true);
+        learnedAssets = assetsByKey.size();
         assetsByKey.values().forEach(Asset::freezeVolumeBaseline);
     }
 
@@ -227,8 +228,10 @@ public final class SensorAnalysis implements PacketPipeline.Listener {
                 "not among the " + countLearned() + " devices of the baseline", p, "asset:" + a.key);
     }
 
+    private long learnedAssets;
+
     private long countLearned() {
-        return assetsByKey.values().stream().filter(x -> x.learned).count();
+        return learnedAssets;
     }
 
     private Asset client(Flow f) {
