@@ -109,7 +109,7 @@ class RealClientsIT {
         Map<String, long[]> table = TsharkAgreementIT.compare(tshark, List.of(clean, attack), disagreements, decodeAs);
         System.out.println(TsharkAgreementIT.render(table));
         disagreements.forEach(System.out::println);
-        for (String f : List.of("tls.handshake.extensions_server_name", "tls.handshake.version", "mqtt.clientid")) {
+        for (String f : List.of("tls.handshake.extensions_server_name", "tls.handshake.version", "mqtt.clientid", "tls.handshake.ja3")) {
             long[] c = table.get(f);
             assertThat(c[1]).as(f + " compared").isPositive();
             assertThat(c[0]).as(f + " agreement").isEqualTo(c[1]);

@@ -49,7 +49,8 @@ class TsharkAgreementIT {
             new Compared("cdp.deviceid", Field.CDP_DEVICE_ID, v -> v),
             new Compared("tls.handshake.extensions_server_name", Field.TLS_SNI, v -> v),
             new Compared("tls.handshake.version", Field.TLS_HANDSHAKE_VERSION, TsharkAgreementIT::number),
-            new Compared("mqtt.clientid", Field.MQTT_CLIENT_ID, v -> v));
+            new Compared("mqtt.clientid", Field.MQTT_CLIENT_ID, v -> v),
+            new Compared("tls.handshake.ja3", Field.TLS_JA3, v -> v));
 
     static String number(String v) {
         v = v.trim();
@@ -148,7 +149,7 @@ class TsharkAgreementIT {
 
     static String normalizeTshark(Compared c, String v) {
         return switch (c.ours()) {
-            case DHCP_HOSTNAME, DNS_QUERY_NAME, LLDP_SYSTEM_NAME, CDP_DEVICE_ID, TLS_SNI, MQTT_CLIENT_ID, LLDP_CHASSIS_ID -> v;
+            case DHCP_HOSTNAME, DNS_QUERY_NAME, LLDP_SYSTEM_NAME, CDP_DEVICE_ID, TLS_SNI, MQTT_CLIENT_ID, LLDP_CHASSIS_ID, TLS_JA3 -> v;
             default -> number(v);
         };
     }
