@@ -116,6 +116,9 @@ class DetectionTest {
         ReportWriter.write(r, dir.resolve("out"));
         assertThat(Files.readString(dir.resolve("out/report.json"))).doesNotContain("hunter2");
         assertThat(Files.readString(dir.resolve("out/report.html"))).contains("CLEARTEXT_CREDENTIALS").doesNotContain("hunter2");
+        String ocsf = Files.readString(dir.resolve("out/alerts.ocsf.jsonl"));
+        assertThat(ocsf.lines()).hasSize(1);
+        assertThat(ocsf).contains("DETECTION_FINDING", "sensor.cleartext_credentials", "HIGH").doesNotContain("hunter2");
     }
 
     @Test

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Writes a {@link Report} as {@code report.json} and a self-contained, readable {@code report.html} (no scripts, no external assets). */
+/**
+ * Writes a {@link Report} as {@code report.json}, a self-contained, readable {@code report.html}
+ * (no scripts, no external assets), and {@code alerts.ocsf.jsonl}: one OCSF Detection Finding
+ * ({@link dev.holdfast.events.SecurityEvent}) per alert, one per line, for a SIEM or the event log.
+ */
 public final class ReportWriter {
     private ReportWriter() {
     }
@@ -20,6 +24,10 @@ public final class ReportWriter {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         json.writeValue(dir.resolve("report.json").toFile(), report);
         Files.writeString(dir.resolve("report.html"), html(report), StandardCharsets.UTF_8);
+        StringBuilder lines = new StringBuilder();
+        ObjectMapper compact = new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        for (Alert a : report.alerts()) lines.append(compact.writeValueAsString(a.toSecurityEvent())).append('\n');
+        Files.writeString(dir.resolve("alerts.ocsf.jsonl"), lines, StandardCharsets.UTF_8);
     }
 
     static String html(Report r) {
