@@ -49,10 +49,32 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
     private final Database db;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong lastSequence = new AtomicLong();
+    private final List<java.util.function.LongConsumer> appendListeners = new CopyOnWriteArrayList<>();
 
     public JdbcEventLog(Database db) {
         this.db = db;
         db.migrate("events");
+        lastSequence.set(db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM security_event");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }));
+    }
+
+    /** The highest sequence number appended (committed) so far; 0 for an empty log. */
+    public long lastSequence() {
+        return lastSequence.get();
+    }
+
+    /**
+     * Calls {@code listener} with the sequence number after each committed append, on the appending
+     * thread: it must be quick and must not append (exporters use it to wake up).
+     */
+    public void onAppended(java.util.function.LongConsumer listener) {
+        appendListeners.add(listener);
     }
 
     @Override
@@ -90,7 +112,9 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
         StoredEvent stored = new StoredEvent(seq, e);
         db.afterCommit(() -> {
             appended.incrementAndGet();
+            lastSequence.accumulateAndGet(seq, Math::max);
             for (Subscriber s : subscribers) s.offer(stored);
+            for (var l : appendListeners) l.accept(seq);
         });
         return seq;
     }
