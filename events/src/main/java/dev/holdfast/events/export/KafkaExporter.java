@@ -42,7 +42,8 @@ public final class KafkaExporter implements Exporter {
         c.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         c.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         c.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        c.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        // delivery.timeout.ms must cover linger.ms + request.timeout.ms, or the producer refuses its configuration.
+        c.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis() / 2, 30_000));
         c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "holdfast-events");
         this.config = Map.copyOf(c);
@@ -67,7 +68,9 @@ public final class KafkaExporter implements Exporter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while producing to " + topic);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IOException("kafka topic " + topic + ": " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            throw new IOException("kafka topic " + topic + ": " + e.getMessage() + (root == e ? "" : " (" + root.getMessage() + ")"), e);
         }
         return batch.get(batch.size() - 1).sequence();
     }
