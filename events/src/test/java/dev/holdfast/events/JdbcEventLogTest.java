@@ -90,4 +90,24 @@ class JdbcEventLogTest {
         assertThat(a.variant()).isEqualTo(2);
         assertThat(a.compareTo(b)).isNegative();
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void appendAll_returnsTheSequenceNumbersTheLogReadsBack(TestDatabases.Kind kind) {
+        try (Database db = Database.open(config(kind, dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            log.append(event("single", "d0"));
+            List<SecurityEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) batch.add(event("batch." + i, "d" + i));
+            List<StoredEvent> heard = new CopyOnWriteArrayList<>();
+            log.subscribe(e -> e.activity().startsWith("batch."), heard::add);
+            long last = log.appendAll(batch);
+            assertThat(log.lastSequence()).isEqualTo(last);
+            List<StoredEvent> read = log.read(EventQuery.all(1000).withActivityPrefix("batch."));
+            assertThat(read).hasSize(250);
+            assertThat(read.get(249).sequence()).isEqualTo(last);
+            for (int i = 0; i < 250; i++) assertThat(read.get(i).event().activity()).isEqualTo("batch." + i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 250);
+            assertThat(heard.stream().map(StoredEvent::sequence).toList()).isEqualTo(read.stream().map(StoredEvent::sequence).toList());
+        }
+    }
 }

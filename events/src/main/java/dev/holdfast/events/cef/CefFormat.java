@@ -93,6 +93,10 @@ public final class CefFormat {
 
     /** Header field escaping: {@code \\} and {@code \|}; CR and LF (not allowed in a header) become spaces. */
     public static void header(String value, StringBuilder b) {
+        if (clean(value, true)) {
+            b.append(value);
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -106,6 +110,10 @@ public final class CefFormat {
 
     /** Extension value escaping: {@code \\}, {@code \=}, and line breaks as {@code \n} and {@code \r}. */
     public static void escapeExtension(String value, StringBuilder b) {
+        if (clean(value, false)) {
+            b.append(value);
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -116,5 +124,14 @@ public final class CefFormat {
                 default -> b.append(c);
             }
         }
+    }
+
+    /** Most values need no escaping: one scan, then a bulk append. */
+    private static boolean clean(String value, boolean header) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == '\n' || c == '\r' || (header ? c == '|' : c == '=')) return false;
+        }
+        return true;
     }
 }

@@ -127,7 +127,28 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
     public long appendAll(List<SecurityEvent> batch) {
         if (batch.isEmpty()) return lastSequence.get();
         List<StoredEvent> stored = new ArrayList<>(batch.size());
+        boolean sqlite = db.dialect() == dev.holdfast.store.Dialect.SQLITE;
         db.inTransaction(c -> {
+            if (sqlite) {
+                // SQLite has one writer: inside this transaction the AUTOINCREMENT keys of the batch are
+                // consecutive, so one batch statement and last_insert_rowid() give every sequence number.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO security_event (id, event_time, class_uid, activity, outcome, severity_id, device_id, actor, source_module, message, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (SecurityEvent e : batch) {
+                        bind(ps, e);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                long lastKey;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                    rs.next();
+                    lastKey = rs.getLong(1);
+                }
+                long first = lastKey - batch.size() + 1;
+                for (int i = 0; i < batch.size(); i++) stored.add(new StoredEvent(first + i, batch.get(i)));
+                return null;
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO security_event (id, event_time, class_uid, activity, outcome, severity_id, device_id, actor, source_module, message, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     Statement.RETURN_GENERATED_KEYS)) {
