@@ -173,7 +173,11 @@ final class EventSettingsReaders {
         try {
             return EventCondition.compile(text);
         } catch (IllegalArgumentException e) {
-            f.report("condition", e.getMessage());
+            f.report("condition", e.getMessage().lines().findFirst().orElse("does not compile"));
+            return null;
+        } catch (RuntimeException e) {
+            // The CEL compiler is a parser of operator input like any other: its surprises are refusals, not crashes.
+            f.report("condition", "does not compile (" + e.getClass().getSimpleName() + ")");
             return null;
         }
     }
