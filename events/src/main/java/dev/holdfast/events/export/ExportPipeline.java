@@ -51,6 +51,7 @@ public final class ExportPipeline implements AutoCloseable {
     private final LongSupplier lastSequence;
     private final MeterRegistry metrics;
     private final Duration idlePoll;
+    private volatile Duration gapSettle = Duration.ofSeconds(5);
     private final List<Runner> runners = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
@@ -66,6 +67,15 @@ public final class ExportPipeline implements AutoCloseable {
         this.lastSequence = lastSequence;
         this.metrics = metrics;
         this.idlePoll = idlePoll;
+    }
+
+    /**
+     * How long a hole in the sequence numbers is waited for before it is passed over. On PostgreSQL
+     * concurrent appends may commit out of sequence order, so a missing number may still arrive;
+     * a rolled-back append or retention leaves a hole that never fills. Default 5 s.
+     */
+    public void gapSettle(Duration settle) {
+        this.gapSettle = settle;
     }
 
     /** Adds and starts an exporter. {@code type} names its transport in metrics and status. */
@@ -184,6 +194,12 @@ public final class ExportPipeline implements AutoCloseable {
                         idle();
                         continue;
                     }
+                    batch = untilGap(batch, sent);
+                    if (batch.isEmpty()) {
+                        confirmed(exporter.confirm());
+                        idle();
+                        continue;
+                    }
                     List<StoredEvent> wanted = new ArrayList<>(batch.size());
                     for (StoredEvent e : batch) if (spec.accepts(e.event())) wanted.add(e);
                     long readEnd = batch.get(batch.size() - 1).sequence();
@@ -220,6 +236,34 @@ public final class ExportPipeline implements AutoCloseable {
             }
             exporter.close();
             state = ExporterStatus.State.STOPPED;
+        }
+
+        private long gapAfter = -1;
+        private long gapSeenAt;
+
+        /**
+         * The batch up to the first hole in the sequence numbers after {@code sent}, unless that hole has
+         * been there for {@link #gapSettle} already (then it is taken as permanent).
+         */
+        private List<StoredEvent> untilGap(List<StoredEvent> batch, long sent) {
+            long expected = sent + 1;
+            for (int i = 0; i < batch.size(); i++) {
+                long seq = batch.get(i).sequence();
+                if (seq != expected) {
+                    long before = expected - 1;
+                    if (gapAfter != before) {
+                        gapAfter = before;
+                        gapSeenAt = System.nanoTime();
+                    }
+                    if (System.nanoTime() - gapSeenAt >= gapSettle.toNanos()) {
+                        expected = seq + 1; // settled: the missing numbers will not come
+                        continue;
+                    }
+                    return batch.subList(0, i);
+                }
+                expected = seq + 1;
+            }
+            return batch;
         }
 
         /** Moves the durable cursor over every batch whose last sent event is confirmed. */
