@@ -154,6 +154,7 @@ class SyslogTlsExporterIT {
             // Documented bound: per failure, what was written within the confirmation delay plus one batch.
             // Appends here run at 200/s, so one delay holds about 140 events; two failures (outage, restart).
             int bound = 2 * ((int) (200 * CONFIRM_DELAY.toMillis() / 1000) + BATCH);
+            System.out.printf("syslog outage test: %d lines, %d distinct events, %d duplicates (bound %d)%n", lines.size(), distinct.size(), duplicates, bound);
             assertThat(duplicates).as("duplicates (bound %d)", bound).isBetween(0, bound);
         }
     }

@@ -164,6 +164,10 @@ class EventsOverHttpsIT {
         List<String> lines = Files.readAllLines(dir.resolve("export/events.jsonl"));
         assertThat(lines).anySatisfy(l -> assertThat(JSON.readTree(l).path("activity_name").asText()).isEqualTo("alert.auth-failures"));
         assertThat(server.openApi().documentedRoutes()).contains("GET /api/v1/events", "POST /api/v1/actions/{action}");
+        String metrics = call("GET", "/metrics", null).response().body();
+        assertThat(metrics).contains("holdfast_events_exporter_lag{exporter=\"archive\",type=\"file\"}")
+                .contains("holdfast_events_exporter_healthy{exporter=\"archive\",type=\"file\"} 1.0")
+                .contains("holdfast_events_exporter_delivered_total{exporter=\"archive\",type=\"file\"}");
     }
 
     @Test
