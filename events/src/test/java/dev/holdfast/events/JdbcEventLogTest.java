@@ -90,4 +90,60 @@ class JdbcEventLogTest {
         assertThat(a.variant()).isEqualTo(2);
         assertThat(a.compareTo(b)).isNegative();
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void appendAll_returnsTheSequenceNumbersTheLogReadsBack(TestDatabases.Kind kind) {
+        try (Database db = Database.open(config(kind, dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            log.append(event("single", "d0"));
+            List<SecurityEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) batch.add(event("batch." + i, "d" + i));
+            List<StoredEvent> heard = new CopyOnWriteArrayList<>();
+            log.subscribe(e -> e.activity().startsWith("batch."), heard::add);
+            long last = log.appendAll(batch);
+            assertThat(log.lastSequence()).isEqualTo(last);
+            List<StoredEvent> read = log.read(EventQuery.all(1000).withActivityPrefix("batch."));
+            assertThat(read).hasSize(250);
+            assertThat(read.get(249).sequence()).isEqualTo(last);
+            for (int i = 0; i < 250; i++) assertThat(read.get(i).event().activity()).isEqualTo("batch." + i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 250);
+            assertThat(heard.stream().map(StoredEvent::sequence).toList()).isEqualTo(read.stream().map(StoredEvent::sequence).toList());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void enforceRetention_deletesInSmallBatchesWhileAppendsGoOn() throws Exception {
+        try (Database db = Database.open(StoreConfig.embedded(dir)); JdbcEventLog log = new JdbcEventLog(db)) {
+            Instant old = Instant.now().minus(Duration.ofDays(100));
+            List<SecurityEvent> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 60_000; i++) {
+                batch.add(SecurityEvent.builder(EventClass.API_ACTIVITY, "old").time(old).detail("i", i).build());
+                if (batch.size() == 5000) {
+                    log.appendAll(batch);
+                    batch.clear();
+                }
+            }
+            java.util.concurrent.atomic.AtomicLong retentionEnd = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
+            long retentionStart = System.nanoTime();
+            Thread retention = Thread.ofPlatform().start(() -> {
+                removed.set(log.enforceRetention(Duration.ofDays(90)));
+                retentionEnd.set(System.nanoTime());
+            });
+            int appendedDuring = 0;
+            int appended = 0;
+            while (retention.isAlive() && appended < 100_000) {
+                log.append(event("new", "d"));
+                appended++;
+                if (System.nanoTime() < retentionEnd.get()) appendedDuring++;
+            }
+            retention.join();
+            long tookMs = (retentionEnd.get() - retentionStart) / 1_000_000;
+            assertThat(removed.get()).isEqualTo(60_000);
+            assertThat(log.read(EventQuery.all(10_000).withActivityPrefix("new"))).hasSize(appended);
+            assertThat(log.read(EventQuery.all(10).withActivityPrefix("old"))).isEmpty();
+            // Twelve short deletes, not one long one: appends interleave with them.
+            assertThat(appendedDuring).as("appends completed during %d ms of retention", tookMs).isGreaterThanOrEqualTo(2);
+        }
+    }
 }

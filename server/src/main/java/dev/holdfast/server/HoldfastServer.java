@@ -6,6 +6,7 @@ import dev.holdfast.events.internal.JdbcEventLog;
 import dev.holdfast.pki.Pki;
 import dev.holdfast.server.config.HoldfastConfig;
 import dev.holdfast.server.config.Settings;
+import dev.holdfast.server.events.EventsAssembly;
 import dev.holdfast.server.http.ApiServer;
 import dev.holdfast.server.http.ApiTokenRoutes;
 import dev.holdfast.server.http.ApiTokens;
@@ -110,6 +111,8 @@ public final class HoldfastServer implements AutoCloseable {
             String host = config.get(Settings.SERVER_PUBLIC_HOSTNAME);
             List<String> sans = config.get(Settings.SERVER_TLS_SUBJECT_ALT_NAMES);
             ServerCertificates.Issued tls = ServerCertificates.issue(pki, host, sans, clientAnchors.get());
+            EventsAssembly eventsArea = EventsAssembly.open(config, db, events, pki, registry.registry(), env, Clock.systemUTC());
+            opened.add(eventsArea);
             OpenApiRoutes openApi = new OpenApiRoutes();
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
@@ -121,13 +124,14 @@ public final class HoldfastServer implements AutoCloseable {
                     .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
                             registry.routes(), openApi)
                     .routes(provisioning.routes())
+                    .routes(eventsArea.routes().toArray(dev.holdfast.server.http.RouteModule[]::new))
                     .build();
             opened.add(api);
             api.start();
             provisioning.provisioning().onManufacturerCasChanged(() -> api.updateIdentity(
                     ServerIdentity.of(api.identity().privateKey(), api.identity().chain(), clientAnchors.get())));
             opened.add(scheduleRenewal(pki, api, tls.renewAt(), host, sans, clientAnchors));
-            opened.add(scheduleRetention(events, config.get(Settings.EVENTS_RETENTION)));
+            eventsArea.start(api.metrics());
             events.emit(SecurityEvent.builder(EventClass.API_ACTIVITY, "server.started").source("server")
                     .message("Holdfast server started at " + api.uri()).detail("serverCertificate", tls.certificate().serialHex()).build());
             HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi, provisioning);
@@ -157,19 +161,6 @@ public final class HoldfastServer implements AutoCloseable {
             }
         };
         s.schedule(renew, Math.max(60, Duration.between(Instant.now(), renewAt).toSeconds()), TimeUnit.SECONDS);
-        return s::shutdownNow;
-    }
-
-    private static AutoCloseable scheduleRetention(JdbcEventLog events, Duration retention) {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("event-retention").daemon().factory());
-        s.scheduleWithFixedDelay(() -> {
-            try {
-                int n = events.enforceRetention(retention);
-                if (n > 0) log.info("event retention removed {} events older than {}", n, retention);
-            } catch (RuntimeException e) {
-                log.warn("event retention failed", e);
-            }
-        }, 1, 60, TimeUnit.MINUTES);
         return s::shutdownNow;
     }
 

@@ -49,10 +49,32 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
     private final Database db;
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong lastSequence = new AtomicLong();
+    private final List<java.util.function.LongConsumer> appendListeners = new CopyOnWriteArrayList<>();
 
     public JdbcEventLog(Database db) {
         this.db = db;
         db.migrate("events");
+        lastSequence.set(db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM security_event");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }));
+    }
+
+    /** The highest sequence number appended (committed) so far; 0 for an empty log. */
+    public long lastSequence() {
+        return lastSequence.get();
+    }
+
+    /**
+     * Calls {@code listener} with the sequence number after each committed append, on the appending
+     * thread: it must be quick and must not append (exporters use it to wake up).
+     */
+    public void onAppended(java.util.function.LongConsumer listener) {
+        appendListeners.add(listener);
     }
 
     @Override
@@ -90,9 +112,85 @@ public final class JdbcEventLog implements EventLog, AutoCloseable {
         StoredEvent stored = new StoredEvent(seq, e);
         db.afterCommit(() -> {
             appended.incrementAndGet();
+            lastSequence.accumulateAndGet(seq, Math::max);
             for (Subscriber s : subscribers) s.offer(stored);
+            for (var l : appendListeners) l.accept(seq);
         });
         return seq;
+    }
+
+    /**
+     * Appends several events in one transaction (one commit, one fsync on SQLite): the way to take
+     * bursts, such as a sensor's alerts or a bulk job's events, at tens of thousands per second.
+     * Returns the sequence number of the last one; subscribers hear of each after the commit.
+     */
+    public long appendAll(List<SecurityEvent> batch) {
+        if (batch.isEmpty()) return lastSequence.get();
+        List<StoredEvent> stored = new ArrayList<>(batch.size());
+        boolean sqlite = db.dialect() == dev.holdfast.store.Dialect.SQLITE;
+        db.inTransaction(c -> {
+            if (sqlite) {
+                // SQLite has one writer: inside this transaction the AUTOINCREMENT keys of the batch are
+                // consecutive, so one batch statement and last_insert_rowid() give every sequence number.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO security_event (id, event_time, class_uid, activity, outcome, severity_id, device_id, actor, source_module, message, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (SecurityEvent e : batch) {
+                        bind(ps, e);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                long lastKey;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                    rs.next();
+                    lastKey = rs.getLong(1);
+                }
+                long first = lastKey - batch.size() + 1;
+                for (int i = 0; i < batch.size(); i++) stored.add(new StoredEvent(first + i, batch.get(i)));
+                return null;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO security_event (id, event_time, class_uid, activity, outcome, severity_id, device_id, actor, source_module, message, details) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                for (SecurityEvent e : batch) {
+                    bind(ps, e);
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        stored.add(new StoredEvent(keys.getLong(1), e));
+                    }
+                }
+            }
+            return null;
+        });
+        long last = stored.get(stored.size() - 1).sequence();
+        db.afterCommit(() -> {
+            appended.addAndGet(stored.size());
+            lastSequence.accumulateAndGet(last, Math::max);
+            for (StoredEvent se : stored) for (Subscriber s : subscribers) s.offer(se);
+            for (var l : appendListeners) l.accept(last);
+        });
+        return last;
+    }
+
+    private static void bind(PreparedStatement ps, SecurityEvent e) throws java.sql.SQLException {
+        String details;
+        try {
+            details = JSON.writeValueAsString(e.details());
+        } catch (IOException ex) {
+            throw new IllegalStateException("details not serialisable", ex);
+        }
+        ps.setString(1, e.id().toString());
+        ps.setLong(2, e.time().toEpochMilli());
+        ps.setInt(3, e.eventClass().classUid());
+        ps.setString(4, e.activity());
+        ps.setString(5, e.outcome().name());
+        ps.setInt(6, e.severity().id());
+        ps.setString(7, e.deviceId().orElse(null));
+        ps.setString(8, e.actor());
+        ps.setString(9, e.sourceModule());
+        ps.setString(10, e.message());
+        ps.setString(11, details);
     }
 
     public long appendedCount() {

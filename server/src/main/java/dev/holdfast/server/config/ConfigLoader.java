@@ -217,6 +217,11 @@ public final class ConfigLoader {
                 yield new Parsed<>(true, null, origin);
             }
             case YamlSettings.Scalar scalar -> parseText(setting, scalar.text(), origin, errors);
+            case YamlSettings.Mappings mappings -> {
+                int before = errors.size();
+                T value = setting.type().parseMappings(mappings.items(), problems);
+                yield new Parsed<>(true, validated(setting, value, problems, errors, before), origin);
+            }
             case YamlSettings.Sequence sequence -> {
                 int before = errors.size();
                 T value = setting.type().parseSequence(sequence.items(), problems);

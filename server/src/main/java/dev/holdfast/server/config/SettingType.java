@@ -112,6 +112,20 @@ public abstract sealed class SettingType<T> {
         return null;
     }
 
+    /** Parses a YAML sequence of mappings; only lists of objects accept one. */
+    T parseMappings(List<YamlSettings.Item> items, Problems problems) {
+        problems.report("", "expected " + article(name) + ", found a list of mappings");
+        return null;
+    }
+
+    /**
+     * A list of objects, each a YAML mapping that {@code reader} turns into an {@code E} (an exporter, an
+     * alert rule). In an environment variable the list is written as a JSON array of objects.
+     */
+    static <E> SettingType<List<E>> objects(String name, String pluralName, ObjectReader<E> reader) {
+        return new ObjectListType<>(name, pluralName, reader);
+    }
+
     /** Checks a parsed value against the world outside the text, such as the file system. */
     void validate(T value, Problems problems) {
     }
@@ -496,6 +510,83 @@ public abstract sealed class SettingType<T> {
             List<String> parts = new ArrayList<>(value.size());
             for (E e : value) parts.add(element.format(e));
             return String.join(", ", parts);
+        }
+    }
+
+    private static final class ObjectListType<E> extends SettingType<List<E>> {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private final ObjectReader<E> reader;
+
+        ObjectListType(String name, String pluralName, ObjectReader<E> reader) {
+            super("list of " + pluralName, "lists of " + pluralName, null);
+            this.reader = Objects.requireNonNull(reader, "reader");
+        }
+
+        /** The environment's form: a JSON array of objects. */
+        @Override
+        List<E> parse(String text, Problems problems) {
+            com.fasterxml.jackson.databind.JsonNode array;
+            try {
+                array = JSON.readTree(text);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                problems.report("", "is not a JSON array of objects (" + e.getOriginalMessage() + ")");
+                return null;
+            }
+            if (array == null || !array.isArray()) {
+                problems.report("", "is not a JSON array of objects");
+                return null;
+            }
+            List<YamlSettings.Item> items = new ArrayList<>();
+            for (int i = 0; i < array.size(); i++) {
+                if (!array.get(i).isObject()) {
+                    problems.report("[" + i + "]", "expected an object");
+                    return null;
+                }
+                java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                flatten(array.get(i), "", fields);
+                items.add(new YamlSettings.Item(0, fields));
+            }
+            return parseMappings(items, problems);
+        }
+
+        private static void flatten(com.fasterxml.jackson.databind.JsonNode node, String prefix, java.util.Map<String, Object> out) {
+            node.properties().forEach(e -> {
+                String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+                if (v.isObject()) {
+                    flatten(v, key, out);
+                } else if (v.isArray()) {
+                    List<String> list = new ArrayList<>();
+                    v.forEach(x -> list.add(x.isValueNode() && !x.isNull() && !x.asText().isBlank() ? x.asText().strip() : null));
+                    out.put(key, list);
+                } else {
+                    out.put(key, v.isNull() || v.asText().isBlank() ? null : v.asText().strip());
+                }
+            });
+        }
+
+        @Override
+        List<E> parseMappings(List<YamlSettings.Item> items, Problems problems) {
+            List<E> values = new ArrayList<>(items.size());
+            boolean failed = false;
+            for (int i = 0; i < items.size(); i++) {
+                String index = "[" + i + "]";
+                boolean[] bad = {false};
+                ObjectFields fields = new ObjectFields(items.get(i).fields(), (suffix, message) -> {
+                    bad[0] = true;
+                    problems.report(index + suffix, message);
+                });
+                E value = reader.read(fields);
+                fields.reportUnknown();
+                if (value == null || bad[0]) failed = true;
+                else values.add(value);
+            }
+            return failed ? null : List.copyOf(values);
+        }
+
+        @Override
+        public String format(List<E> value) {
+            return value.isEmpty() ? "[]" : value.size() + " " + (value.size() == 1 ? "entry" : "entries");
         }
     }
 

@@ -285,6 +285,29 @@ public final class Settings {
             .defaultValue(List.of())
             .doc("PEM files with the CA certificates that custom allocation webhooks' server certificates must "
                     + "chain to. Empty: the JDK's default trust store."));
+    // events: exporters to SIEMs, alert rules, retention schedule (issue 6) ---------------------------
+
+    public static final Setting<Duration> EVENTS_RETENTION_INTERVAL = add(Setting.define("events.retentionInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
+            .doc("How often events older than events.retention are deleted, in small batches between appends."));
+
+    public static final Setting<List<dev.holdfast.server.events.ExporterConfig>> EVENTS_EXPORTERS = add(Setting.define("events.exporters",
+                    SettingType.objects("exporter", "exporters", EventSettingsReaders::exporter))
+            .defaultValue(List.of())
+            .doc("Where security events are sent, each with its own durable cursor: a list of mappings with name, type "
+                    + "(syslog, webhook, kafka or file), optional classes, minSeverity, batchSize, backoff.initial and "
+                    + "backoff.max, and the type's own fields (docs/events.md). In the environment: a JSON array."));
+
+    public static final Setting<List<dev.holdfast.events.alert.AlertRule>> EVENTS_ALERT_RULES = add(Setting.define("events.alertRules",
+                    SettingType.objects("alert rule", "alert rules", EventSettingsReaders::alertRule))
+            .defaultValue(List.of())
+            .doc("Alert rules over the event stream, each emitting detection findings: a list of mappings with name, type "
+                    + "(threshold, certificateExpiry or newNetwork), severity, and a CEL condition (docs/events.md)."));
+
+    public static final Setting<Duration> EVENTS_CERTIFICATE_CHECK_INTERVAL = add(Setting.define(
+                    "events.certificateCheckInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
+            .doc("How often certificateExpiry alert rules look at the unrevoked certificates."));
 
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
@@ -292,8 +315,9 @@ public final class Settings {
             "store", "Where Holdfast keeps its data: an embedded SQLite database by default, or PostgreSQL.",
             "pki", "The certificate authorities: their keys, the certificates they issue, revocation (CRL, "
                     + "OCSP) and enrollment over EST.",
-            "events", "The security event log.",
-            "provisioning", "Zero-touch provisioning: DPS over HTTPS, allocation and rate limits."));
+
+            "provisioning", "Zero-touch provisioning: DPS over HTTPS, allocation and rate limits.",
+            "events", "The security event log, its exporters to SIEMs, and alert rules."));
 
     private Settings() {
     }
@@ -320,6 +344,8 @@ public final class Settings {
 
     private static List<Rule> rules() {
         List<Rule> rules = new ArrayList<>();
+        rules.add(new Rule(EVENTS_EXPORTERS.key(), c -> duplicate(c.find(EVENTS_EXPORTERS).orElse(List.of()).stream().map(e -> e.spec().name()).toList())));
+        rules.add(new Rule(EVENTS_ALERT_RULES.key(), c -> duplicate(c.find(EVENTS_ALERT_RULES).orElse(List.of()).stream().map(r -> r.name()).toList())));
         rules.add(new Rule(PKI_CA_PKCS11_PIN_FILE.key(), c -> usesPkcs11(c) && c.find(PKI_CA_PKCS11_PIN_FILE).isEmpty()
                 ? "required when pki.ca.keyBackend is pkcs11" : null));
         rules.add(new Rule(PKI_CA_PKCS11_LIBRARY.key(), c -> {
@@ -340,6 +366,13 @@ public final class Settings {
                     : null));
         }
         return rules;
+    }
+
+    /** "name 'x' is used twice", or null when every name is unique. */
+    private static String duplicate(List<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) if (!seen.add(n)) return "name '" + n + "' is used twice (expected: unique names)";
+        return null;
     }
 
     private static boolean usesPkcs11(HoldfastConfig c) {

@@ -31,7 +31,19 @@ final class YamlSettings {
     }
 
     /** A value in the file. */
-    sealed interface Node permits Scalar, Sequence, Empty, EmptyMapping {
+    sealed interface Node permits Scalar, Sequence, Empty, EmptyMapping, Mappings {
+    }
+
+    /**
+     * A sequence of mappings, such as the list of exporters. Each item's keys are flattened to dotted
+     * paths like the top level ({@code tls: {caFile: x}} gives {@code tls.caFile}); a value is a
+     * String, a List of Strings (elements null where empty), or null when empty.
+     */
+    record Mappings(List<Item> items) implements Node {
+    }
+
+    /** One mapping of a {@link Mappings} sequence, with the line it starts on. */
+    record Item(int line, Map<String, Object> fields) {
     }
 
     /** A plain or quoted scalar, as text; YAML's own typing ({@code 8443} as a number) is ignored. */
@@ -132,10 +144,14 @@ final class YamlSettings {
         }
 
         void readSequence(JsonParser parser, String path, int startLine) throws IOException {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                readMappings(parser, path, startLine);
+                return;
+            }
             List<String> items = new ArrayList<>();
             boolean failed = false;
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            for (JsonToken token = first; token != JsonToken.END_ARRAY; token = parser.nextToken()) {
                 String element = path + "[" + items.size() + "]";
                 int itemLine = line(parser);
                 if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
@@ -157,6 +173,85 @@ final class YamlSettings {
             }
             // A list with an element that already has an error is left out, so it is not reported twice.
             if (!failed) add(path, new Sequence(Collections.unmodifiableList(items)), startLine);
+        }
+
+        /** A sequence whose first element (the current token) is a mapping: every element must be one. */
+        void readMappings(JsonParser parser, String path, int startLine) throws IOException {
+            List<Item> items = new ArrayList<>();
+            boolean failed = false;
+            for (JsonToken token = parser.currentToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                String element = path + "[" + items.size() + "]";
+                int itemLine = line(parser);
+                Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                if (token != JsonToken.START_OBJECT) {
+                    errors.add(new ConfigError(element, "expected a mapping like the other elements, found " + describe(token),
+                            source + " line " + itemLine));
+                    if (token == JsonToken.START_ARRAY) parser.skipChildren();
+                    failed = true;
+                } else if (!readItem(parser, element, "", fields)) {
+                    failed = true;
+                }
+                items.add(new Item(itemLine, Collections.unmodifiableMap(fields)));
+            }
+            if (!failed) add(path, new Mappings(List.copyOf(items)), startLine);
+        }
+
+        /** Reads one mapping of a {@link Mappings} sequence into {@code fields}; false after reporting an error. */
+        private boolean readItem(JsonParser parser, String element, String prefix, Map<String, Object> fields) throws IOException {
+            boolean ok = true;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String key = prefix.isEmpty() ? segment(parser.currentName()) : prefix + "." + segment(parser.currentName());
+                JsonToken value = parser.nextToken();
+                int valueLine = line(parser);
+                String where = element + "." + key;
+                if (fields.containsKey(key)) {
+                    errors.add(new ConfigError(where, "set twice (expected: once)", source + " line " + valueLine));
+                    parser.skipChildren();
+                    ok = false;
+                    continue;
+                }
+                switch (value) {
+                    case START_OBJECT -> ok &= readItem(parser, element, key, fields);
+                    case START_ARRAY -> {
+                        List<String> list = new ArrayList<>();
+                        JsonToken t;
+                        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+                            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                                errors.add(new ConfigError(where + "[" + list.size() + "]", "expected a plain value, found " + describe(t),
+                                        source + " line " + line(parser)));
+                                parser.skipChildren();
+                                ok = false;
+                                list.add(null);
+                            } else if (isAlias(parser)) {
+                                aliasError(where, line(parser));
+                                ok = false;
+                                list.add(null);
+                            } else {
+                                String text = t == JsonToken.VALUE_NULL ? "" : parser.getText();
+                                list.add(text.isBlank() ? null : text.strip());
+                            }
+                        }
+                        fields.put(key, Collections.unmodifiableList(list));
+                    }
+                    case VALUE_NULL -> fields.put(key, null);
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
+                        if (isAlias(parser)) {
+                            aliasError(where, valueLine);
+                            ok = false;
+                        } else {
+                            String text = parser.getText();
+                            fields.put(key, text.isBlank() ? null : text.strip());
+                        }
+                    }
+                    default -> {
+                        errors.add(new ConfigError(where, "expected a plain value, found " + describe(value), source + " line " + valueLine));
+                        ok = false;
+                    }
+                }
+            }
+            if (token != JsonToken.END_OBJECT) throw new IllegalStateException("unexpected " + token + " in a mapping");
+            return ok;
         }
 
         private void add(String path, Node node, int line) {
