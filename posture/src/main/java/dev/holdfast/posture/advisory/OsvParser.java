@@ -140,8 +140,19 @@ public final class OsvParser {
             case "deb" -> "deb/" + (ecosystem.startsWith("Ubuntu") ? "ubuntu" : "debian") + "/" + lower;
             case "apk" -> "apk/alpine/" + lower;
             case "pypi" -> "pypi/" + lower.replace('_', '-').replace('.', '-');
-            case "npm", "rpm", "generic" -> purlType + "/" + lower;
+            case "rpm" -> "rpm/" + rpmVendor(ecosystem) + "/" + lower;
+            case "npm", "generic" -> purlType + "/" + lower;
             default -> purlType + "/" + name;
+        };
+    }
+
+    /** The purl namespace RPM distributions use for their packages. */
+    private static String rpmVendor(String ecosystem) {
+        String base = ecosystem.contains(":") ? ecosystem.substring(0, ecosystem.indexOf(':')) : ecosystem;
+        return switch (base) {
+            case "Red Hat" -> "redhat";
+            case "Rocky Linux" -> "rocky";
+            default -> base.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
         };
     }
 
