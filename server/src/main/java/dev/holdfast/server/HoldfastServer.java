@@ -14,6 +14,7 @@ import dev.holdfast.server.pki.PkiAssembly;
 import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
 import dev.holdfast.server.registry.OpenApiRoutes;
+import dev.holdfast.server.posture.PostureAssembly;
 import dev.holdfast.server.registry.RegistryAssembly;
 import dev.holdfast.store.Database;
 import org.slf4j.Logger;
@@ -97,6 +98,8 @@ public final class HoldfastServer implements AutoCloseable {
 
             RegistryAssembly registry = RegistryAssembly.open(db, events, dataDir, Clock.systemUTC());
             opened.add(registry);
+            PostureAssembly posture = PostureAssembly.open(config, db, events, registry.registry(), pki, dataDir, Clock.systemUTC());
+            opened.add(posture);
             OpenApiRoutes openApi = new OpenApiRoutes();
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
@@ -106,7 +109,7 @@ public final class HoldfastServer implements AutoCloseable {
                     .readiness(ReadinessCheck.of("database", db::isReachable),
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
                     .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
-                            registry.routes(), openApi)
+                            registry.routes(), posture.routes(), openApi)
                     .build();
             opened.add(api);
             api.start();

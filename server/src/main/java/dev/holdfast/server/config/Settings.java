@@ -256,13 +256,25 @@ public final class Settings {
             .doc("How long security events stay in the local event log. Exporters (syslog, SIEM) receive "
                     + "events as they happen, so this bounds only the history kept here."));
 
+    // posture -----------------------------------------------------------------------------------------
+
+    public static final Setting<Duration> POSTURE_EVALUATION_INTERVAL = add(Setting.define("posture.evaluationInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(6)).min(Duration.ofMinutes(1))
+            .doc("How often the whole fleet is re-evaluated on a schedule. Devices are also re-evaluated as soon as "
+                    + "their reported properties, their firmware's SBOM, the advisories or their certificates change."));
+
+    public static final Setting<Duration> POSTURE_END_OF_SUPPORT_WARNING = add(Setting.define("posture.endOfSupportWarning", SettingType.DURATION)
+            .defaultValue(Duration.ofDays(180)).min(Duration.ZERO)
+            .doc("A device whose model reaches its end of support within this is flagged (low severity)."));
+
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
             "hub", "The device hub's MQTT listener.",
             "store", "Where Holdfast keeps its data: an embedded SQLite database by default, or PostgreSQL.",
             "pki", "The certificate authorities: their keys, the certificates they issue, revocation (CRL, "
                     + "OCSP) and enrollment over EST.",
-            "events", "The security event log."));
+            "events", "The security event log.",
+            "posture", "Vulnerability, configuration and credential evaluation of devices."));
 
     private Settings() {
     }

@@ -15,12 +15,12 @@ import io.javalin.http.Handler;
  * other refusal. A stale {@code If-Match} also gets the current {@code ETag} header, so the client can
  * re-read and retry.
  */
-final class RegistryProblems {
+public final class RegistryProblems {
     private RegistryProblems() {
     }
 
     /** {@code handler}, with registry refusals and query syntax errors turned into problems. */
-    static Handler translated(Handler handler) {
+    public static Handler translated(Handler handler) {
         return ctx -> {
             try {
                 handler.handle(ctx);
