@@ -1,10 +1,13 @@
 package dev.holdfast.server;
 
 import dev.holdfast.server.cli.CliFailure;
+import dev.holdfast.server.cli.AdvisoriesCommand;
 import dev.holdfast.server.cli.CaCommand;
 import dev.holdfast.server.cli.ConfigCommand;
 import dev.holdfast.server.cli.DeviceCommand;
 import dev.holdfast.server.cli.ModelCommand;
+import dev.holdfast.server.cli.PostureCommand;
+import dev.holdfast.server.cli.SbomCommand;
 import dev.holdfast.server.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +24,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class})
+                DeviceCommand.class, ModelCommand.class, SbomCommand.class, AdvisoriesCommand.class, PostureCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
