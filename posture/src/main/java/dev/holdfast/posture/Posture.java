@@ -147,6 +147,7 @@ public final class Posture implements AutoCloseable {
         }
         SbomStore.Entry e = sboms.put(image, sbom, sha, clock.instant(), actor);
         imageFindings.remove(image);
+        imageVulnerabilities.remove(image);
         emit(SecurityEvent.builder(EventClass.DEVICE_INVENTORY_INFO, "posture.sbom.uploaded").actor(actor).source(SOURCE).time(e.uploadedAt())
                 .message("SBOM for " + image + " uploaded: " + sbom.format().wireName() + " " + sbom.specVersion() + ", " + sbom.components().size()
                         + " components, " + sbom.vex().size() + " VEX statements")
@@ -254,21 +255,58 @@ public final class Posture implements AutoCloseable {
         modelCache.clear();
     }
 
-    private DevicePosture conclude(Device d, Optional<FirmwareImage> image, boolean sbomKnown, List<Finding> findings, List<CheckResult> checks, Instant now) {
-        record Item(String reason, double risk, String action, String because) {}
+    /** One contribution to a device's risk; {@code action} null for vulnerability items (their recommendation is per component). */
+    private record Item(String reason, double risk, String action, String because) {}
+
+    private record Rec(String action, List<String> because, double risk) {}
+
+    /** What an image's open findings contribute, the same for every device on it: computed once per image and advisory state. */
+    private record ImageVulnerabilities(List<Item> items, boolean nonCompliant, List<Rec> recs) {}
+
+    private final Map<FirmwareImage, ImageVulnerabilities> imageVulnerabilities = new ConcurrentHashMap<>();
+
+    private ImageVulnerabilities vulnerabilities(Optional<FirmwareImage> image, List<Finding> findings) {
+        if (image.isPresent()) {
+            ImageVulnerabilities v = imageVulnerabilities.get(image.get());
+            if (v != null) return v;
+        }
         List<Item> items = new ArrayList<>();
         boolean nonCompliant = false;
-        boolean unknown = image.isEmpty();
         Map<String, List<Finding>> byComponent = new LinkedHashMap<>();
         for (Finding f : findings) {
             if (!f.open()) continue;
             double r = RiskModel.findingRisk(f, advisories.index());
-            double cvss = RiskModel.cvss(f.advisory()).orElse(RiskModel.UNSCORED_CVSS);
+            double cvss = f.cvss().orElse(RiskModel.UNSCORED_CVSS);
             boolean kev = advisories.index().kev(f.advisory()).isPresent();
             if (cvss >= 7.0 || kev) nonCompliant = true;
             items.add(new Item(f.advisory().id() + " in " + f.component().label() + " (CVSS " + cvss + (kev ? ", known exploited" : "") + ")", r, null, null));
             byComponent.computeIfAbsent(f.component().label(), k -> new ArrayList<>()).add(f);
         }
+        List<Rec> recs = new ArrayList<>();
+        for (var e : byComponent.entrySet()) {
+            List<Finding> fs = e.getValue();
+            double worst = fs.stream().mapToDouble(f -> RiskModel.findingRisk(f, advisories.index())).max().orElse(0);
+            List<String> ids = fs.stream().map(f -> f.advisory().id()).toList();
+            SbomComponent comp = fs.get(0).component();
+            boolean allFixed = fs.stream().allMatch(f -> f.fixedVersion().isPresent());
+            if (allFixed) {
+                String to = fs.stream().flatMap(f -> f.fixedVersion().stream()).reduce((a, b) -> pickHigher(comp, a, b)).orElseThrow();
+                recs.add(new Rec("upgrade " + comp.label() + " to " + to + " or later (ship it in a firmware update)", ids, worst));
+            } else {
+                recs.add(new Rec("no fixed version of " + comp.label() + " is known for " + String.join(", ", ids)
+                        + ": isolate the device (quarantine zone, only required conduits) and watch it with the sensor", ids, worst));
+            }
+        }
+        ImageVulnerabilities v = new ImageVulnerabilities(List.copyOf(items), nonCompliant, List.copyOf(recs));
+        image.ifPresent(i -> imageVulnerabilities.put(i, v));
+        return v;
+    }
+
+    private DevicePosture conclude(Device d, Optional<FirmwareImage> image, boolean sbomKnown, List<Finding> findings, List<CheckResult> checks, Instant now) {
+        ImageVulnerabilities vulns = vulnerabilities(image, findings);
+        List<Item> items = new ArrayList<>(vulns.items());
+        boolean nonCompliant = vulns.nonCompliant();
+        boolean unknown = image.isEmpty();
         for (CheckResult c : checks) {
             if (c.failed()) {
                 if (c.severity().compareTo(CheckSeverity.MEDIUM) >= 0) nonCompliant = true;
@@ -288,24 +326,7 @@ public final class Posture implements AutoCloseable {
         for (CheckResult c : checks) {
             if (c.outcome() == CheckResult.Outcome.UNKNOWN && c.severity().compareTo(CheckSeverity.MEDIUM) >= 0) reasons.add(c.checkId() + ": not reported");
         }
-
-        record Rec(String action, List<String> because, double risk) {}
-        List<Rec> recs = new ArrayList<>();
-        for (var e : byComponent.entrySet()) {
-            List<Finding> fs = e.getValue();
-            double worst = fs.stream().mapToDouble(f -> RiskModel.findingRisk(f, advisories.index())).max().orElse(0);
-            List<String> ids = fs.stream().map(f -> f.advisory().id()).toList();
-            SbomComponent comp = fs.get(0).component();
-            boolean allFixed = fs.stream().allMatch(f -> f.fixedVersion().isPresent());
-            Optional<String> target = fs.stream().flatMap(f -> f.fixedVersion().stream()).max(Comparator.naturalOrder());
-            if (allFixed && target.isPresent()) {
-                String to = fs.stream().flatMap(f -> f.fixedVersion().stream()).reduce((a, b) -> pickHigher(comp, a, b)).orElse(target.get());
-                recs.add(new Rec("upgrade " + comp.label() + " to " + to + " or later (ship it in a firmware update)", ids, worst));
-            } else {
-                recs.add(new Rec("no fixed version of " + comp.label() + " is known for " + String.join(", ", ids)
-                        + ": isolate the device (quarantine zone, only required conduits) and watch it with the sensor", ids, worst));
-            }
-        }
+        List<Rec> recs = new ArrayList<>(vulns.recs());
         for (Item i : items) if (i.action() != null) recs.add(new Rec(i.action(), List.of(i.because()), i.risk()));
         recs.sort(Comparator.comparingDouble(Rec::risk).reversed());
         List<Recommendation> ranked = new ArrayList<>();
@@ -329,7 +350,7 @@ public final class Posture implements AutoCloseable {
         for (Finding f : p.openFindings()) {
             String reason = after.reasons().stream().filter(r -> r.startsWith(f.advisory().id() + " in " + f.component().label())).findFirst().orElse(null);
             if (reason == null || old.contains(reason)) continue;
-            double cvss = RiskModel.cvss(f.advisory()).orElse(RiskModel.UNSCORED_CVSS);
+            double cvss = f.cvss().orElse(RiskModel.UNSCORED_CVSS);
             emit(SecurityEvent.builder(EventClass.VULNERABILITY_FINDING, "posture.vulnerability.finding").severity(severityOf(cvss)).device(id)
                     .source(SOURCE).time(p.evaluatedAt()).message(f.reason())
                     .detail("advisory", f.advisory().id()).detail("aliases", String.join(",", f.advisory().aliases()))
@@ -378,6 +399,7 @@ public final class Posture implements AutoCloseable {
     /** Devices whose image is one of {@code images}: SBOM uploads and advisory imports re-evaluate these only. */
     public FleetSummary reevaluateImages(Set<FirmwareImage> images) {
         images.forEach(imageFindings::remove);
+        images.forEach(imageVulnerabilities::remove);
         return evaluateWhere(d -> image(d, d.twin().reported().toNode()).map(images::contains).orElse(false));
     }
 

@@ -43,7 +43,7 @@ public final class RiskModel {
     }
 
     public static double findingRisk(Finding f, AdvisoryIndex index) {
-        double cvss = cvss(f.advisory()).orElse(UNSCORED_CVSS);
+        double cvss = f.cvss().orElse(UNSCORED_CVSS);
         double exploitation = index.kev(f.advisory()).isPresent() ? 1.0 : 0.7 + 0.3 * index.epss(f.advisory()).map(e -> e.epss()).orElse(0.0);
         return Math.min(100, 10 * cvss * exploitation);
     }

@@ -103,7 +103,7 @@ public final class SbomMatcher {
         }
         String what = a.target() instanceof AffectedPackage.CpeTarget t ? t.criteria() : a.target().key();
         String reason = c.label() + " version " + v + " (by " + by + ") is in " + post.advisory().id() + "'s range for " + what + ": " + range;
-        out.add(new Finding(post.advisory(), c, by, range, reason, fixed, suppressed));
+        out.add(new Finding(post.advisory(), c, by, range, reason, fixed, suppressed, dev.holdfast.posture.RiskModel.cvss(post.advisory())));
     }
 
     private static List<String> refs(SbomComponent c) {

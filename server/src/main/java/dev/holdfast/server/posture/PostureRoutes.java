@@ -181,7 +181,7 @@ public final class PostureRoutes implements RouteModule {
         ArrayNode a = n.putArray("aliases");
         f.advisory().aliases().forEach(a::add);
         n.put("component", f.component().label()).put("matchedBy", f.matchedBy()).put("range", f.range()).put("reason", f.reason());
-        RiskModel.cvss(f.advisory()).ifPresent(s -> n.put("cvss", s));
+        f.cvss().ifPresent(s -> n.put("cvss", s));
         f.fixedVersion().ifPresent(v -> n.put("fixedVersion", v));
         n.put("open", f.open());
         f.suppressedBy().ifPresent(v -> {
