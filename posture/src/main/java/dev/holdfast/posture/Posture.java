@@ -110,7 +110,7 @@ public final class Posture implements AutoCloseable {
     public static Posture open(Database db, Registry registry, EventSink events, Clock clock, PostureSettings settings, RulePack pack,
                                Function<Device, List<DeviceCredential>> pkiCredentials) {
         Posture p = new Posture(db, registry, events, clock, settings, pack, pkiCredentials);
-        registry.addTwinListener((id, twin) -> p.submit(() -> p.evaluate(id)));
+        registry.addTwinListener((id, twin) -> p.evaluateSoon(id));
         p.advisories.onImport(r -> p.submit(() -> p.reevaluateAfterImport(r)));
         return p;
     }
@@ -459,13 +459,21 @@ public final class Posture implements AutoCloseable {
         return new FleetSummary(n, compliant, non, unknown, n == 0 ? 0 : RiskModel.round(riskSum / n), top.subList(0, Math.min(10, top.size())));
     }
 
+    /** Devices queued for re-evaluation: a burst of twin reports from one device queues it once. */
+    private final Set<DeviceId> pending = ConcurrentHashMap.newKeySet();
+
+    private void evaluateSoon(DeviceId id) {
+        if (!pending.add(id)) return;
+        submit(() -> {
+            pending.remove(id);
+            if (registry.devices().find(id).isPresent()) evaluate(id);
+        });
+    }
+
     /** A certificate of {@code deviceId} was issued, renewed or revoked: re-evaluate the device. */
     public void certificateChanged(String deviceId) {
         try {
-            DeviceId id = DeviceId.parse(deviceId);
-            submit(() -> {
-                if (registry.devices().find(id).isPresent()) evaluate(id);
-            });
+            evaluateSoon(DeviceId.parse(deviceId));
         } catch (RuntimeException e) {
             log.debug("certificate event for a non-device subject {}", deviceId);
         }
