@@ -55,6 +55,11 @@ public final class Registry implements AutoCloseable {
         return models;
     }
 
+    /** Tells {@code listener} after every stored change to a device's reported properties. */
+    public void addTwinListener(TwinListener listener) {
+        devices.addTwinListener(listener);
+    }
+
     public BulkJobs jobs() {
         return jobs;
     }

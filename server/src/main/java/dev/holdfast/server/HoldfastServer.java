@@ -17,6 +17,7 @@ import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
 import dev.holdfast.server.provisioning.ProvisioningAssembly;
 import dev.holdfast.server.registry.OpenApiRoutes;
+import dev.holdfast.server.posture.PostureAssembly;
 import dev.holdfast.server.registry.RegistryAssembly;
 import dev.holdfast.store.Database;
 import org.slf4j.Logger;
@@ -113,6 +114,8 @@ public final class HoldfastServer implements AutoCloseable {
             ServerCertificates.Issued tls = ServerCertificates.issue(pki, host, sans, clientAnchors.get());
             EventsAssembly eventsArea = EventsAssembly.open(config, db, events, pki, registry.registry(), env, Clock.systemUTC());
             opened.add(eventsArea);
+            PostureAssembly posture = PostureAssembly.open(config, db, events, registry.registry(), pki, dataDir, Clock.systemUTC());
+            opened.add(posture);
             OpenApiRoutes openApi = new OpenApiRoutes();
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
@@ -122,7 +125,7 @@ public final class HoldfastServer implements AutoCloseable {
                     .readiness(ReadinessCheck.of("database", db::isReachable),
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
                     .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
-                            registry.routes(), openApi)
+                            registry.routes(), posture.routes(), openApi)
                     .routes(provisioning.routes())
                     .routes(eventsArea.routes().toArray(dev.holdfast.server.http.RouteModule[]::new))
                     .build();

@@ -1,6 +1,7 @@
 package dev.holdfast.server;
 
 import dev.holdfast.server.cli.CliFailure;
+import dev.holdfast.server.cli.AdvisoriesCommand;
 import dev.holdfast.server.cli.CaCommand;
 import dev.holdfast.server.cli.ConfigCommand;
 import dev.holdfast.server.cli.DeviceCommand;
@@ -8,6 +9,8 @@ import dev.holdfast.server.cli.EnrollmentCommand;
 import dev.holdfast.server.cli.HubLinkCommands;
 import dev.holdfast.server.cli.ModelCommand;
 import dev.holdfast.server.cli.SimCommand;
+import dev.holdfast.server.cli.PostureCommand;
+import dev.holdfast.server.cli.SbomCommand;
 import dev.holdfast.server.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +27,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, HubLinkCommands.class, SimCommand.class, dev.holdfast.server.cli.SensorCommand.class, dev.holdfast.server.cli.EventsCommand.class})
+                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, HubLinkCommands.class, SimCommand.class, dev.holdfast.server.cli.SensorCommand.class, dev.holdfast.server.cli.EventsCommand.class, SbomCommand.class, AdvisoriesCommand.class, PostureCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -19,6 +19,7 @@ import dev.holdfast.registry.Precondition;
 import dev.holdfast.registry.RegistryLimits;
 import dev.holdfast.registry.RegistryRefusal;
 import dev.holdfast.registry.Twin;
+import dev.holdfast.registry.TwinListener;
 import dev.holdfast.registry.TwinMetadata;
 import dev.holdfast.store.Database;
 import dev.holdfast.store.Dialect;
@@ -61,6 +62,7 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
     private final Clock clock;
     private final String selectById;
     private final String updateIfVersion;
+    private final List<TwinListener> twinListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public JdbcDeviceRegistry(Database db, EventSink events, Clock clock) {
         this.db = db;
@@ -271,7 +273,22 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
 
     @Override
     public Twin patchReported(DeviceId id, JsonDocument patch) {
-        return patchTwin(id, patch, Precondition.none(), false);
+        Twin t = patchTwin(id, patch, Precondition.none(), false);
+        if (!patch.isEmpty()) {
+            for (TwinListener l : twinListeners) {
+                try {
+                    l.reportedChanged(id, t);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(JdbcDeviceRegistry.class).error("twin listener failed for device {}", id.value(), e);
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Adds a listener told after every stored change to a device's reported properties. */
+    public void addTwinListener(TwinListener listener) {
+        twinListeners.add(listener);
     }
 
     private Twin patchTwin(DeviceId id, JsonDocument patch, Precondition condition, boolean desiredSide) {

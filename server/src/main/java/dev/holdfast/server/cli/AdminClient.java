@@ -123,6 +123,15 @@ public final class AdminClient {
         return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
     }
 
+    /** Sends a file as the request body (an SBOM, an advisory bundle); errors as for the JSON calls. */
+    public JsonNode upload(String method, String path, String contentType, Path file) {
+        try {
+            return send(request(path).header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofFile(file)));
+        } catch (java.io.FileNotFoundException e) {
+            throw CliFailure.usage(file + " does not exist or cannot be read");
+        }
+    }
+
     public JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

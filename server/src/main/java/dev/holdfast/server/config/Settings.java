@@ -308,6 +308,16 @@ public final class Settings {
                     "events.certificateCheckInterval", SettingType.DURATION)
             .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
             .doc("How often certificateExpiry alert rules look at the unrevoked certificates."));
+    // posture -----------------------------------------------------------------------------------------
+
+    public static final Setting<Duration> POSTURE_EVALUATION_INTERVAL = add(Setting.define("posture.evaluationInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(6)).min(Duration.ofMinutes(1))
+            .doc("How often the whole fleet is re-evaluated on a schedule. Devices are also re-evaluated as soon as "
+                    + "their reported properties, their firmware's SBOM, the advisories or their certificates change."));
+
+    public static final Setting<Duration> POSTURE_END_OF_SUPPORT_WARNING = add(Setting.define("posture.endOfSupportWarning", SettingType.DURATION)
+            .defaultValue(Duration.ofDays(180)).min(Duration.ZERO)
+            .doc("A device whose model reaches its end of support within this is flagged (low severity)."));
 
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
@@ -317,7 +327,8 @@ public final class Settings {
                     + "OCSP) and enrollment over EST.",
 
             "provisioning", "Zero-touch provisioning: DPS over HTTPS, allocation and rate limits.",
-            "events", "The security event log, its exporters to SIEMs, and alert rules."));
+            "events", "The security event log, its exporters to SIEMs, and alert rules.",
+            "posture", "Vulnerability, configuration and credential evaluation of devices."));
 
     private Settings() {
     }

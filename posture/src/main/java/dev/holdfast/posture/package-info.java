@@ -1,0 +1,2 @@
+/** Posture: what Holdfast knows about each device turned into compliance, risk and recommendations. */
+package dev.holdfast.posture;
