@@ -378,7 +378,10 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         if (decision instanceof AccessDecision.Refuse r) {
             return new PolicyRefused(a.device().id().value(), r.reason());
         }
-        return new Decided(a, decision instanceof AccessDecision.Quarantine);
+        // The registry's lifecycle is authoritative too: a quarantined device gets the quarantine scope
+        // whatever the policy allows.
+        boolean quarantine = decision instanceof AccessDecision.Quarantine || a.device().lifecycle() == dev.holdfast.registry.LifecycleState.QUARANTINED;
+        return new Decided(a, quarantine);
     }
 
     private record Decided(DeviceAuthenticator.Accepted auth, boolean quarantine) {
