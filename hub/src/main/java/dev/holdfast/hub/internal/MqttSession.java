@@ -730,7 +730,6 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
             Map<String, String> system = new LinkedHashMap<>();
             system.put("$.mid", m.id());
             system.put("$.to", "/devices/" + deviceId + "/messages/devicebound");
-            system.put("$.exp", m.expiresAt().toString());
             String topic = "devices/" + deviceId + "/messages/devicebound/" + PropertyBag.encode(system, m.properties());
             int pid = send(topic, m.body().toArray(), MqttQoS.AT_LEAST_ONCE);
             c2dInFlight.put(pid, m.id());
