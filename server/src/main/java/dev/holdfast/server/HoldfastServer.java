@@ -14,7 +14,11 @@ import dev.holdfast.server.pki.PkiAssembly;
 import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
 import dev.holdfast.server.registry.OpenApiRoutes;
+import dev.holdfast.server.hub.HubAssembly;
+import dev.holdfast.server.http.RouteModule;
 import dev.holdfast.server.registry.RegistryAssembly;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.holdfast.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +54,12 @@ public final class HoldfastServer implements AutoCloseable {
     private final JdbcEventLog events;
     private final RegistryAssembly registry;
     private final OpenApiRoutes openApi;
+    private final HubAssembly hub;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private HoldfastServer(Path dataDir, List<AutoCloseable> resources, ApiServer api, Pki pki, Database db, JdbcEventLog events,
-                           RegistryAssembly registry, OpenApiRoutes openApi) {
+                           RegistryAssembly registry, OpenApiRoutes openApi, HubAssembly hub) {
         this.dataDir = dataDir;
         this.resources = resources;
         this.api = api;
@@ -63,6 +68,7 @@ public final class HoldfastServer implements AutoCloseable {
         this.events = events;
         this.registry = registry;
         this.openApi = openApi;
+        this.hub = hub;
     }
 
     /**
@@ -98,6 +104,14 @@ public final class HoldfastServer implements AutoCloseable {
             RegistryAssembly registry = RegistryAssembly.open(db, events, dataDir, Clock.systemUTC());
             opened.add(registry);
             OpenApiRoutes openApi = new OpenApiRoutes();
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ApiServer.bindJvmMetrics(meters, opened);
+            HubAssembly hub = config.get(Settings.HUB_ENABLED)
+                    ? HubAssembly.start(config, tls.identity(), pki, registry.registry(), db, events, meters) : null;
+            if (hub != null) opened.add(hub);
+            List<RouteModule> routes = new ArrayList<>(List.of(new ApiTokenRoutes(tokens),
+                    new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)), registry.routes(), openApi));
+            if (hub != null) routes.add(hub.routes());
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
                     .bind(config.get(Settings.SERVER_HTTPS_BIND_ADDRESS), config.get(Settings.SERVER_HTTPS_PORT))
@@ -105,8 +119,8 @@ public final class HoldfastServer implements AutoCloseable {
                     .events(events)
                     .readiness(ReadinessCheck.of("database", db::isReachable),
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
-                    .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
-                            registry.routes(), openApi)
+                    .metrics(meters)
+                    .routes(routes)
                     .build();
             opened.add(api);
             api.start();
@@ -114,7 +128,7 @@ public final class HoldfastServer implements AutoCloseable {
             opened.add(scheduleRetention(events, config.get(Settings.EVENTS_RETENTION)));
             events.emit(SecurityEvent.builder(EventClass.API_ACTIVITY, "server.started").source("server")
                     .message("Holdfast server started at " + api.uri()).detail("serverCertificate", tls.certificate().serialHex()).build());
-            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi);
+            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi, hub);
             log.info("Holdfast server ready at {} (data directory {})", api.uri(), dataDir.toAbsolutePath());
             return server;
         } catch (RuntimeException e) {
@@ -189,6 +203,11 @@ public final class HoldfastServer implements AutoCloseable {
     /** The OpenAPI document served at {@code /api/v1/openapi.json}, and the routes it is held against. */
     public OpenApiRoutes openApi() {
         return openApi;
+    }
+
+    /** The device hub; empty when {@code hub.enabled} is false. */
+    public java.util.Optional<HubAssembly> hub() {
+        return java.util.Optional.ofNullable(hub);
     }
 
     /** Blocks until {@link #close()} has finished (from a shutdown hook or another thread). */

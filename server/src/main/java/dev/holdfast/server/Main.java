@@ -21,7 +21,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class})
+                DeviceCommand.class, ModelCommand.class, dev.holdfast.server.cli.HubCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
