@@ -11,6 +11,7 @@ import dev.holdfast.hub.internal.HubMetrics;
 import dev.holdfast.hub.internal.HubTls;
 import dev.holdfast.hub.internal.JdbcCloudToDeviceQueue;
 import dev.holdfast.hub.internal.JdbcTelemetryStore;
+import dev.holdfast.hub.internal.MqttFlagsGuard;
 import dev.holdfast.hub.internal.MqttSession;
 import dev.holdfast.hub.spi.AccessPolicy;
 import dev.holdfast.pki.Bytes;
@@ -67,8 +68,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Revoking a device's certificate or disabling it in the registry ends its session at once.
  *
  * <p>Pipeline per connection, in order: connection gate (maximum connections, per-source connection
- * rate), TLS ({@code SslHandler}, handshake within the connect timeout), keep-alive (added after
- * CONNECT), {@code MqttDecoder} (maximum packet size, strict UTF-8), {@code MqttEncoder},
+ * rate), TLS ({@code SslHandler}, handshake within the connect timeout), {@code MqttFlagsGuard}
+ * (reserved header flags), keep-alive (added after CONNECT), {@code MqttDecoder} (maximum packet size, strict UTF-8), {@code MqttEncoder},
  * {@code MqttSession}.
  */
 public final class MqttHub implements AutoCloseable {
@@ -131,6 +132,7 @@ public final class MqttHub implements AutoCloseable {
                         SslHandler sslHandler = ssl.newHandler(ch.alloc());
                         sslHandler.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
                         ch.pipeline().addLast("tls", sslHandler)
+                                .addLast("flags", new MqttFlagsGuard())
                                 .addLast("decoder", new MqttDecoder(config.maxPacketBytes(), 257, true))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
                                 .addLast("session", new MqttSession(context));
@@ -198,6 +200,16 @@ public final class MqttHub implements AutoCloseable {
 
     private void deviceChanged(Device before, Optional<Device> after) {
         if (closed) return;
+        Optional<DeviceId> newParent = after.flatMap(Device::parent);
+        boolean childChanged = before.parent().isPresent() && (after.isEmpty() || after.get().status() != before.status()
+                || after.get().lifecycle() != before.lifecycle());
+        if (!before.parent().equals(newParent) || childChanged) {
+            // A gateway reads its children at CONNECT: make the gateways concerned reconnect with the new list.
+            for (Optional<DeviceId> gw : List.of(before.parent(), newParent)) {
+                gw.map(g -> context.sessions.get(g.value())).ifPresent(g -> g.end("children-changed", "the children of gateway '"
+                        + gw.get() + "' changed (" + before.id() + ")"));
+            }
+        }
         MqttSession s = context.sessions.get(before.id().value());
         if (s == null) return;
         if (after.isEmpty()) {

@@ -373,4 +373,24 @@ class MqttHubIT {
                     .isInstanceOf(MqttException.class);
         }
     }
+
+    @Test
+    void gateway_sendsTelemetryForItsRegisteredChildrenOnlyAndIsClosedOnOthers() throws Exception {
+        HubFixture.Issued gw = f.gateway("gw-1");
+        f.registry.devices().create(NewDevice.builder(new DeviceId("child-1")).parent(new DeviceId("gw-1")).lifecycle(LifecycleState.ACTIVE).build(), "test");
+        f.device("stranger-1");
+        try (PahoClients.Device d = PahoClients.connect(f, gw, "gw-1")) {
+            d.client.publish("devices/child-1/messages/events/sensor=modbus", "42".getBytes(), 1, false);
+            assertThat(f.hub.telemetryStore().recent("child-1", 5)).singleElement()
+                    .satisfies(m -> assertThat(m.message().properties()).containsEntry("sensor", "modbus"));
+            assertThatThrownBy(() -> d.client.publish("devices/stranger-1/messages/events/", "x".getBytes(), 1, false)).isInstanceOf(MqttException.class);
+            assertThat(d.lost.get(5, TimeUnit.SECONDS)).isNotNull();
+        }
+        assertThat(f.hub.telemetryStore().recent("stranger-1", 5)).isEmpty();
+        // a plain device cannot act for the child
+        try (PahoClients.Device plain = PahoClients.connect(f, f.device("plain-1"), "plain-1")) {
+            assertThatThrownBy(() -> plain.client.publish("devices/child-1/messages/events/", "x".getBytes(), 1, false)).isInstanceOf(MqttException.class);
+        }
+        assertThat(f.hub.telemetryStore().recent("child-1", 5)).hasSize(1);
+    }
 }

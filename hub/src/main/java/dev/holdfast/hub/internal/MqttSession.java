@@ -115,6 +115,8 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
 
     // device session
     private String deviceId;
+    /** For a gateway: the enabled children registered under it, read at CONNECT, for which it may send telemetry. */
+    private Set<String> children = Set.of();
     private Optional<String> moduleId = Optional.empty();
     private boolean quarantined;
     private String certificateSha256;
@@ -203,6 +205,11 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
                 chain = new X509Certificate[0];
             }
             state = State.AWAIT_CONNECT;
+            return;
+        }
+        if (evt instanceof MqttFlagsGuard.Violation v) {
+            hub.metrics.malformed.increment();
+            violation(v.message());
             return;
         }
         if (evt instanceof IdleStateEvent) {
@@ -381,10 +388,18 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         // The registry's lifecycle is authoritative too: a quarantined device gets the quarantine scope
         // whatever the policy allows.
         boolean quarantine = decision instanceof AccessDecision.Quarantine || a.device().lifecycle() == dev.holdfast.registry.LifecycleState.QUARANTINED;
-        return new Decided(a, quarantine);
+        Set<String> kids = Set.of();
+        if (a.device().capabilities().gateway() && a.moduleId().isEmpty()) {
+            Set<String> found = new java.util.HashSet<>();
+            var page = hub.registry.list(new dev.holdfast.registry.DeviceFilter(Optional.of(dev.holdfast.registry.DeviceStatus.ENABLED), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.of(a.device().id())), Optional.empty(), 1000);
+            for (var d : page.items()) if (d.lifecycle() != dev.holdfast.registry.LifecycleState.DECOMMISSIONED) found.add(d.id().value());
+            kids = Set.copyOf(found);
+        }
+        return new Decided(a, quarantine, kids);
     }
 
-    private record Decided(DeviceAuthenticator.Accepted auth, boolean quarantine) {
+    private record Decided(DeviceAuthenticator.Accepted auth, boolean quarantine, Set<String> children) {
     }
 
     private record PolicyRefused(String deviceId, String reason) {
@@ -444,6 +459,7 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         deviceId = a.device().id().value();
         moduleId = a.moduleId();
         quarantined = d.quarantine();
+        children = d.children();
         certificateSha256 = a.sha256();
         certificateSerial = a.certificate().getSerialNumber();
         connectedAt = hub.clock.instant();
@@ -519,6 +535,16 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
             return;
         }
         IotHubTopic t = IotHubTopic.parse(topic, deviceId);
+        String sender = deviceId;
+        if (t instanceof IotHubTopic.Foreign && !children.isEmpty() && topic.startsWith("devices/")) {
+            // Identity translation: a gateway publishes a registered child's telemetry on the child's topic.
+            int end = topic.indexOf('/', 8);
+            String child = end < 0 ? null : topic.substring(8, end);
+            if (child != null && children.contains(child) && IotHubTopic.parse(topic, child) instanceof IotHubTopic.Telemetry ct) {
+                t = ct;
+                sender = child;
+            }
+        }
         switch (t) {
             case IotHubTopic.Foreign f -> deny(qos, packetId, "publish", f.reason());
             case IotHubTopic.Malformed mf -> deny(qos, packetId, "publish", mf.reason());
@@ -527,7 +553,7 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
                     deny(qos, packetId, "publish", "device '" + deviceId + "' is quarantined: telemetry refused");
                     return;
                 }
-                TelemetryMessage msg = telemetry(tel, ByteBufUtil.getBytes(payload), false);
+                TelemetryMessage msg = telemetry(sender, tel, ByteBufUtil.getBytes(payload), false);
                 hub.metrics.telemetryIn.increment();
                 track(qos, packetId, hub.telemetry.accept(msg));
             }
@@ -548,15 +574,15 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private TelemetryMessage telemetry(IotHubTopic.Telemetry tel, byte[] body, boolean isWill) {
+    private TelemetryMessage telemetry(String sender, IotHubTopic.Telemetry tel, byte[] body, boolean isWill) {
         Map<String, String> system = new LinkedHashMap<>();
         Map<String, String> app = new LinkedHashMap<>();
         for (var e : tel.properties().entrySet()) {
             if (e.getKey().startsWith("$.")) system.put(e.getKey().substring(2), e.getValue());
             else app.put(e.getKey(), e.getValue());
         }
-        Optional<String> module = tel.moduleId() != null ? Optional.of(tel.moduleId()) : moduleId;
-        return new TelemetryMessage(deviceId, module, hub.clock.instant(), system, app, Bytes.wrapOwned(body), isWill);
+        Optional<String> module = tel.moduleId() != null ? Optional.of(tel.moduleId()) : sender.equals(deviceId) ? moduleId : Optional.empty();
+        return new TelemetryMessage(sender, module, hub.clock.instant(), system, app, Bytes.wrapOwned(body), isWill);
     }
 
     private void deliverWill() {
@@ -564,7 +590,7 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         will = null;
         try {
             if (IotHubTopic.parse(w.payload().willTopic(), deviceId) instanceof IotHubTopic.Telemetry tel && !quarantined) {
-                hub.telemetry.accept(telemetry(tel, w.payload().willMessageInBytes(), true));
+                hub.telemetry.accept(telemetry(deviceId, tel, w.payload().willMessageInBytes(), true));
             }
         } finally {
             ReferenceCountUtil.release(w);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzes the hub's inbound decoding path as a session sees it: bytes split at an arbitrary point
- * into Netty's {@code MqttDecoder} (strict UTF-8, the hub's packet limit), then the header flag rules
+ * into the reserved-flags guard and Netty's {@code MqttDecoder} (strict UTF-8, a packet limit), then the header rules
  * and, for what decodes, the IoT Hub topic and subscription parsers with their property bags.
  * Invariants: nothing throws out of the pipeline; every decoded packet is either valid or carries a
  * failed decoder result, and nothing decodes after a failure (the session would close there);
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MqttDecodingFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void decode_yieldsPacketsOrOneFailure_neverThrows(byte[] input) {
-        EmbeddedChannel ch = new EmbeddedChannel(new MqttDecoder(4096, 257, true));
+        EmbeddedChannel ch = new EmbeddedChannel(new MqttFlagsGuard(), new MqttDecoder(4096, 257, true));
         try {
             int split = input.length == 0 ? 0 : (input[0] & 0xff) % (input.length + 1);
             ch.writeInbound(Unpooled.wrappedBuffer(input, 0, split));
