@@ -38,9 +38,11 @@ public final class MqttFlagsGuard extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        String problem = scan(buf);
-        if (problem != null) {
+        int at = scan(buf);
+        if (at >= 0) {
             state = BROKEN;
+            // The packets before the bad one are whole: hand them on, in order, then report.
+            if (at > buf.readerIndex()) ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), at - buf.readerIndex()));
             ReferenceCountUtil.release(msg);
             ctx.fireUserEventTriggered(new Violation(problem));
             return;
@@ -48,16 +50,22 @@ public final class MqttFlagsGuard extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** Walks {@code buf} without moving its indexes; the first problem found, or null. */
-    String scan(ByteBuf buf) {
+    private String problem;
+
+    /** Walks {@code buf} without moving its indexes; the index of the first bad packet (see {@link #problem}), or -1. */
+    int scan(ByteBuf buf) {
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         while (i < end) {
             switch (state) {
                 case TYPE -> {
-                    int b = buf.getUnsignedByte(i++);
+                    int b = buf.getUnsignedByte(i);
                     String p = flagsProblem(b);
-                    if (p != null) return p;
+                    if (p != null) {
+                        problem = p;
+                        return i;
+                    }
+                    i++;
                     state = LENGTH;
                     lengthBytes = 0;
                     multiplier = 1;
@@ -69,7 +77,7 @@ public final class MqttFlagsGuard extends ChannelInboundHandlerAdapter {
                     multiplier *= 128;
                     if (++lengthBytes > 4) {
                         state = BROKEN; // the decoder reports the bad remaining length itself
-                        return null;
+                        return -1;
                     }
                     if ((b & 0x80) == 0) state = remaining == 0 ? TYPE : SKIP;
                 }
@@ -80,11 +88,11 @@ public final class MqttFlagsGuard extends ChannelInboundHandlerAdapter {
                     if (remaining == 0) state = TYPE;
                 }
                 default -> {
-                    return null;
+                    return -1;
                 }
             }
         }
-        return null;
+        return -1;
     }
 
     /** The rule for the first byte of a packet (type in the high nibble, flags in the low one). */
