@@ -46,7 +46,7 @@ import java.util.Optional;
  * the clients (and the certificates Mosquitto needs). Prints {@code READY <port>} and runs until its
  * standard input closes.
  *
- * <p>{@code java -cp ... dev.holdfast.bench.hub.HubBenchServer DIR DEVICES}
+ * <p>{@code java -cp ... dev.holdfast.bench.hub.HubBenchServer DIR DEVICES [store|memory]}
  */
 public final class HubBenchServer {
     private HubBenchServer() {
@@ -79,8 +79,11 @@ public final class HubBenchServer {
         }
         HubConfig config = HubConfig.defaults().withBind("127.0.0.1", 0).withLimits(1_000_000, 1_000_000, 1 << 30, 1_000_000)
                 .withConnectTimeout(Duration.ofSeconds(60));
-        MqttHub hub = MqttHub.builder(config, server.key.getPrivate(), server.chain.toArray(X509Certificate[]::new), pki.ca(),
-                registry.devices(), db, events).build().start();
+        MqttHub.Builder builder = MqttHub.builder(config, server.key.getPrivate(), server.chain.toArray(X509Certificate[]::new), pki.ca(),
+                registry.devices(), db, events);
+        // "memory": acknowledge telemetry without storing it, to separate the network path from the store's cost.
+        if (args.length > 2 && args[2].equals("memory")) builder.telemetry(m -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        MqttHub hub = builder.build().start();
         System.out.println("READY " + hub.port() + " " + ProcessHandle.current().pid());
         System.out.flush();
         while (System.in.read() >= 0) {

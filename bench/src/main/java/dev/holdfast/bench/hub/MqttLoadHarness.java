@@ -64,7 +64,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code --idle} connections.</li>
  * </ol>
  * Run with a raised file-descriptor limit:
- * {@code bash -c 'ulimit -n 65536; java -cp "bench/target/classes:bench/target/lib/*" dev.holdfast.bench.hub.MqttLoadHarness --idle 2000'}.
+ * {@code bash -c 'ulimit -n 65536; java -cp "bench/target/classes:bench/target/lib/*" dev.holdfast.bench.hub.MqttLoadHarness --idle 2000'};
+ * {@code -Dholdfast.sink=memory} acknowledges telemetry without storing it (the network path alone).
  */
 public final class MqttLoadHarness {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -202,21 +203,16 @@ public final class MqttLoadHarness {
         long[] elapsed = new long[1];
         // warm-up: JIT on both sides
         closeAll(openAll(port, Math.min(100, connections), concurrency, elapsed));
+        List<Conn> warm = openAll(port, Math.min(100, publishers), concurrency, elapsed);
+        publishRound(warm, 50);
+        closeAll(warm);
         List<Conn> hs = openAll(port, connections, concurrency, elapsed);
         double hps = hs.size() / (elapsed[0] / 1e9);
         System.out.printf("    handshakes: %d in %.2f s = %.0f/s%n", hs.size(), elapsed[0] / 1e9, hps);
         closeAll(hs);
 
         List<Conn> pubs = openAll(port, publishers, concurrency, elapsed);
-        CountDownLatch done = new CountDownLatch(pubs.size());
-        for (Conn c : pubs) {
-            c.latencies = new long[messages];
-            c.done = done;
-        }
-        long t0 = System.nanoTime();
-        for (Conn c : pubs) c.channel.eventLoop().execute(c::publishNext);
-        if (!done.await(600, TimeUnit.SECONDS)) System.out.println("    publishing did not finish in 600 s");
-        long took = System.nanoTime() - t0;
+        long took = publishRound(pubs, messages);
         long[] all = pubs.stream().flatMapToLong(c -> Arrays.stream(c.latencies)).filter(l -> l > 0).sorted().toArray();
         double mps = all.length / (took / 1e9);
         double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
@@ -236,6 +232,20 @@ public final class MqttLoadHarness {
         return new Result(hps, mps, p50, p99, kb);
     }
 
+    /** Every connection sends {@code messages} QoS 1 messages, each after the previous one's PUBACK; returns the elapsed nanos. */
+    private static long publishRound(List<Conn> conns, int messages) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(conns.size());
+        for (Conn c : conns) {
+            c.latencies = new long[messages];
+            c.sent = 0;
+            c.done = done;
+        }
+        long t0 = System.nanoTime();
+        for (Conn c : conns) c.channel.eventLoop().execute(c::publishNext);
+        if (!done.await(600, TimeUnit.SECONDS)) System.out.println("    publishing did not finish in 600 s");
+        return System.nanoTime() - t0;
+    }
+
     static long rssKb(long pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
@@ -250,11 +260,13 @@ public final class MqttLoadHarness {
         int devices = Math.max(o.get("connections"), Math.max(o.get("publishers"), o.get("idle")));
         Path dir = Files.createTempDirectory("hub-bench");
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, load average "
-                + Files.readString(Path.of("/proc/loadavg")).strip() + "; options " + o);
+                + Files.readString(Path.of("/proc/loadavg")).strip() + "; options " + o + ", Holdfast telemetry sink "
+                + System.getProperty("holdfast.sink", "store"));
 
         String java = ProcessHandle.current().info().command().orElse("java");
         Process holdfast = new ProcessBuilder(java, "-Xms512m", "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), HubBenchServer.class.getName(), dir.toString(), Integer.toString(devices))
+                System.getProperty("java.class.path"), HubBenchServer.class.getName(), dir.toString(), Integer.toString(devices),
+                System.getProperty("holdfast.sink", "store"))
                 .redirectError(dir.resolve("holdfast.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(holdfast.getInputStream(), StandardCharsets.UTF_8));
         String ready;
