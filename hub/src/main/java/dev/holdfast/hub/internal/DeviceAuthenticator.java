@@ -129,6 +129,12 @@ public final class DeviceAuthenticator {
         return new Accepted(device, module, leaf, sha256);
     }
 
+    /** The revocation check alone (in memory): for a session registered just as its certificate was revoked. */
+    public boolean isRevoked(X509Certificate certificate) {
+        return certificate.getIssuerX500Principal().equals(ca.caCertificate("devices").getSubjectX500Principal())
+                && ca.isRevoked(certificate.getSerialNumber());
+    }
+
     private static boolean chainsTo(X509Certificate[] chain, X509Certificate anchor, Date at) {
         try {
             List<X509Certificate> path = new ArrayList<>();

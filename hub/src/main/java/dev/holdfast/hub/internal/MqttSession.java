@@ -468,6 +468,12 @@ public final class MqttSession extends ChannelInboundHandlerAdapter {
         MqttSession old = hub.sessions.put(deviceId, this);
         hub.bySerial.put(certificateSerial, this);
         if (old != null && old != this) old.end("replaced", "a new connection of the same device from " + remote);
+        // A revocation that landed after the check but before this registration found no session to end.
+        if (hub.authenticator.isRevoked(a.certificate())) {
+            refuseConnect(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5,
+                    "certificate-revoked", deviceId, "certificate " + certificateSerial.toString(16) + " was revoked during CONNECT");
+            return;
+        }
         accepted(State.DEVICE, c.variableHeader().keepAliveTimeSeconds());
         hub.metrics.accepted.increment();
         String scope = quarantined ? "quarantine" : "full";
