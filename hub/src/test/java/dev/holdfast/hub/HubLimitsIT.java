@@ -25,7 +25,7 @@ class HubLimitsIT {
 
     @BeforeAll
     void start() {
-        f = new HubFixture(dir, "127.0.0.1", 0, b -> b, c -> c.withLimits(100, 5, 1 << 20, 8).withConnectTimeout(Duration.ofSeconds(3)));
+        f = new HubFixture(dir, "127.0.0.1", 0, b -> b, c -> c.withLimits(100, 5, 1 << 20, 8).withConnectTimeout(Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -36,7 +36,16 @@ class HubLimitsIT {
     @Test
     void deviceOverItsMessageRate_isDisconnected() throws Exception {
         HubFixture.Issued cert = f.device("chatty-1");
-        try (PahoClients.Device d = PahoClients.connect(f, cert, "chatty-1")) {
+        // On a heavily loaded machine a CONNECT can miss the short connect timeout of this fixture: try again.
+        PahoClients.Device connected = null;
+        for (int attempt = 0; connected == null; attempt++) {
+            try {
+                connected = PahoClients.connect(f, cert, "chatty-1");
+            } catch (MqttException e) {
+                if (attempt == 2) throw e;
+            }
+        }
+        try (PahoClients.Device d = connected) {
             try {
                 for (int i = 0; i < 50 && !d.lost.isDone(); i++) d.client.publish("devices/chatty-1/messages/events/", new byte[]{1}, 0, false);
             } catch (MqttException expected) {
@@ -52,14 +61,14 @@ class HubLimitsIT {
     @Test
     void connectionThatNeverHandshakes_isClosedAfterTheConnectTimeout() throws Exception {
         try (Socket s = new Socket("127.0.0.1", f.port())) {
-            s.setSoTimeout(15_000);
+            s.setSoTimeout(30_000);
             long t0 = System.nanoTime();
             InputStream in = s.getInputStream();
             int b;
             do {
                 b = in.read();
             } while (b >= 0);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(12));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(4500), Duration.ofSeconds(25));
         }
     }
 
