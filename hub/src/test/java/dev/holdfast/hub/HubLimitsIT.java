@@ -46,6 +46,8 @@ class HubLimitsIT {
             }
         }
         try (PahoClients.Device d = connected) {
+            // Paho's QoS 0 publish can wait forever for a socket the hub has just closed: bound it.
+            d.client.setTimeToWait(2000);
             try {
                 for (int i = 0; i < 50 && !d.lost.isDone(); i++) d.client.publish("devices/chatty-1/messages/events/", new byte[]{1}, 0, false);
             } catch (MqttException expected) {
