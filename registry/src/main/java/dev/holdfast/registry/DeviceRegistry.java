@@ -78,6 +78,18 @@ public interface DeviceRegistry {
     /** The hub heard from the device at {@code at}; an earlier time than the one stored is ignored. */
     void recordActivity(DeviceId id, Instant at);
 
+    /**
+     * The TLS version and cipher suite of the device's latest hub session (replaces the previous
+     * record; does not change the device's version or ETag).
+     */
+    void recordTls(DeviceId id, TlsParameters tls);
+
+    /** What {@link #recordTls} last stored for the device. */
+    Optional<TlsParameters> lastTls(DeviceId id);
+
+    /** Registers a listener for identity changes and deletions (see {@link DeviceListener}). */
+    void addListener(DeviceListener listener);
+
     /** Posture's latest conclusion. */
     Device updateHealth(DeviceId id, HealthSummary health);
 

@@ -79,7 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
                 .with(Settings.SERVER_HTTPS_BIND_ADDRESS, "127.0.0.1")
                 .with(Settings.SERVER_HTTPS_PORT, port)
                 .with(Settings.SERVER_PUBLIC_HOSTNAME, "127.0.0.1")
-                .with(Settings.SERVER_SHUTDOWN_GRACE_PERIOD, Duration.ofSeconds(2));
+                .with(Settings.SERVER_SHUTDOWN_GRACE_PERIOD, Duration.ofSeconds(2))
+                .with(Settings.HUB_MQTT_BIND_ADDRESS, "127.0.0.1")
+                .with(Settings.HUB_MQTT_PORT, 0);
         step("starting the server in " + dataDir.toAbsolutePath());
         try (HoldfastServer server = HoldfastServer.start(dataDir, config, env)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "holdfast-demo-shutdown"));

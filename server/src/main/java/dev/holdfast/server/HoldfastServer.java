@@ -15,10 +15,15 @@ import dev.holdfast.server.http.ServerIdentity;
 import dev.holdfast.server.pki.PkiAssembly;
 import dev.holdfast.server.pki.PkiRoutes;
 import dev.holdfast.server.pki.ServerCertificates;
+import dev.holdfast.server.provisioning.DpsMqttGateway;
 import dev.holdfast.server.provisioning.ProvisioningAssembly;
 import dev.holdfast.server.registry.OpenApiRoutes;
 import dev.holdfast.server.posture.PostureAssembly;
+import dev.holdfast.server.hub.HubAssembly;
+import dev.holdfast.server.http.RouteModule;
 import dev.holdfast.server.registry.RegistryAssembly;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.holdfast.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +61,12 @@ public final class HoldfastServer implements AutoCloseable {
     private final RegistryAssembly registry;
     private final OpenApiRoutes openApi;
     private final ProvisioningAssembly provisioning;
+    private final HubAssembly hub;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private HoldfastServer(Path dataDir, List<AutoCloseable> resources, ApiServer api, Pki pki, Database db, JdbcEventLog events,
-                           RegistryAssembly registry, OpenApiRoutes openApi, ProvisioningAssembly provisioning) {
+                           RegistryAssembly registry, OpenApiRoutes openApi, ProvisioningAssembly provisioning, HubAssembly hub) {
         this.dataDir = dataDir;
         this.resources = resources;
         this.api = api;
@@ -70,6 +76,7 @@ public final class HoldfastServer implements AutoCloseable {
         this.registry = registry;
         this.openApi = openApi;
         this.provisioning = provisioning;
+        this.hub = hub;
     }
 
     /**
@@ -117,6 +124,18 @@ public final class HoldfastServer implements AutoCloseable {
             PostureAssembly posture = PostureAssembly.open(config, db, events, registry.registry(), pki, dataDir, Clock.systemUTC());
             opened.add(posture);
             OpenApiRoutes openApi = new OpenApiRoutes();
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ApiServer.bindJvmMetrics(meters, opened);
+            DpsMqttGateway dpsOverMqtt = new DpsMqttGateway(provisioning.provisioning().registrations());
+            opened.add(dpsOverMqtt);
+            HubAssembly hub = config.get(Settings.HUB_ENABLED)
+                    ? HubAssembly.start(config, tls.identity(), pki, registry.registry(), db, events, meters, dpsOverMqtt) : null;
+            if (hub != null) opened.add(hub);
+            List<RouteModule> routes = new ArrayList<>(List.of(new ApiTokenRoutes(tokens),
+                    new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)), registry.routes(), posture.routes(), openApi));
+            routes.addAll(provisioning.routes());
+            routes.addAll(eventsArea.routes());
+            if (hub != null) routes.add(hub.routes());
 
             ApiServer api = ApiServer.builder(tls.identity(), tokens)
                     .bind(config.get(Settings.SERVER_HTTPS_BIND_ADDRESS), config.get(Settings.SERVER_HTTPS_PORT))
@@ -124,10 +143,8 @@ public final class HoldfastServer implements AutoCloseable {
                     .events(events)
                     .readiness(ReadinessCheck.of("database", db::isReachable),
                             ReadinessCheck.of("certificate-authority", () -> pki.ca().isInitialized()))
-                    .routes(new ApiTokenRoutes(tokens), new PkiRoutes(pki, config.get(Settings.PKI_EST_BOOTSTRAP_TOKEN_VALIDITY)),
-                            registry.routes(), posture.routes(), openApi)
-                    .routes(provisioning.routes())
-                    .routes(eventsArea.routes().toArray(dev.holdfast.server.http.RouteModule[]::new))
+                    .metrics(meters)
+                    .routes(routes)
                     .build();
             opened.add(api);
             api.start();
@@ -137,7 +154,7 @@ public final class HoldfastServer implements AutoCloseable {
             eventsArea.start(api.metrics());
             events.emit(SecurityEvent.builder(EventClass.API_ACTIVITY, "server.started").source("server")
                     .message("Holdfast server started at " + api.uri()).detail("serverCertificate", tls.certificate().serialHex()).build());
-            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi, provisioning);
+            HoldfastServer server = new HoldfastServer(dataDir, opened, api, pki, db, events, registry, openApi, provisioning, hub);
             log.info("Holdfast server ready at {} (data directory {})", api.uri(), dataDir.toAbsolutePath());
             return server;
         } catch (RuntimeException e) {
@@ -204,6 +221,11 @@ public final class HoldfastServer implements AutoCloseable {
     /** The OpenAPI document served at {@code /api/v1/openapi.json}, and the routes it is held against. */
     public OpenApiRoutes openApi() {
         return openApi;
+    }
+
+    /** The device hub; empty when {@code hub.enabled} is false. */
+    public java.util.Optional<HubAssembly> hub() {
+        return java.util.Optional.ofNullable(hub);
     }
 
     /** Blocks until {@link #close()} has finished (from a shutdown hook or another thread). */

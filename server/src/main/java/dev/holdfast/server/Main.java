@@ -27,7 +27,7 @@ import java.io.PrintWriter;
 @Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Holdfast: self-hosted zero-trust security for IoT and embedded fleets.",
         subcommands = {DemoCommand.class, ServerCommand.class, CaCommand.class, TokenCommand.class, ConfigCommand.class,
-                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, HubLinkCommands.class, SimCommand.class, dev.holdfast.server.cli.SensorCommand.class, dev.holdfast.server.cli.EventsCommand.class, SbomCommand.class, AdvisoriesCommand.class, PostureCommand.class})
+                DeviceCommand.class, ModelCommand.class, EnrollmentCommand.class, SimCommand.class, dev.holdfast.server.cli.SensorCommand.class, dev.holdfast.server.cli.EventsCommand.class, SbomCommand.class, AdvisoriesCommand.class, PostureCommand.class, dev.holdfast.server.cli.HubCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

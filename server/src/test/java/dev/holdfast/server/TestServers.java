@@ -32,7 +32,9 @@ public final class TestServers {
                 .with(Settings.SERVER_HTTPS_BIND_ADDRESS, "127.0.0.1")
                 .with(Settings.SERVER_HTTPS_PORT, port)
                 .with(Settings.SERVER_PUBLIC_HOSTNAME, "127.0.0.1")
-                .with(Settings.SERVER_SHUTDOWN_GRACE_PERIOD, Duration.ofSeconds(2));
+                .with(Settings.SERVER_SHUTDOWN_GRACE_PERIOD, Duration.ofSeconds(2))
+                .with(Settings.HUB_MQTT_BIND_ADDRESS, "127.0.0.1")
+                .with(Settings.HUB_MQTT_PORT, 0);
     }
 
     public static HoldfastServer start(Path dataDir) {

@@ -5,6 +5,8 @@ import dev.holdfast.registry.ConnectionState;
 import dev.holdfast.registry.Device;
 import dev.holdfast.registry.DeviceFilter;
 import dev.holdfast.registry.DeviceId;
+import dev.holdfast.registry.DeviceListener;
+import dev.holdfast.registry.TlsParameters;
 import dev.holdfast.registry.DevicePage;
 import dev.holdfast.registry.DeviceRegistry;
 import dev.holdfast.registry.DeviceStatus;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -63,6 +66,7 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
     private final String selectById;
     private final String updateIfVersion;
     private final List<TwinListener> twinListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<DeviceListener> listeners = new CopyOnWriteArrayList<>();
 
     public JdbcDeviceRegistry(Database db, EventSink events, Clock clock) {
         this.db = db;
@@ -208,7 +212,10 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
                         + "' is the parent of other devices; detach them before removing its gateway capability").exception();
             }
             return next;
-        }, (before, after, now) -> events.changed(before, after, update.reason(), actor, now));
+        }, (before, after, now) -> {
+            events.changed(before, after, update.reason(), actor, now);
+            tell(before, Optional.of(after));
+        });
     }
 
     @Override
@@ -222,11 +229,19 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
                     ps.setString(1, id.value());
                     ps.setLong(2, cur.version());
                     ps.setString(3, id.value());
-                    return ps.executeUpdate();
+                    int n = ps.executeUpdate();
+                    if (n == 1) {
+                        try (PreparedStatement tls = c.prepareStatement("DELETE FROM device_tls WHERE device_id = ?")) {
+                            tls.setString(1, id.value());
+                            tls.executeUpdate();
+                        }
+                    }
+                    return n;
                 }
             });
             if (deleted == 1) {
                 events.deleted(cur, actor, now());
+                tell(cur, Optional.empty());
                 return;
             }
             if (db.withConnection(c -> Gateways.hasChildren(c, id))) {
@@ -312,7 +327,7 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
             d.metadata = TwinMetadata.touch(t.metadata(), desiredSide ? "desired" : "reported", before, patch, now.toString(),
                     desiredSide ? OptionalLong.of(version) : OptionalLong.empty());
             return d.build();
-        }, NO_EVENTS).twin();
+        }, (before, after, now) -> tell(before, Optional.of(after))).twin();
     }
 
     // ------------------------------------------------------------------------------------ hub and posture
@@ -343,6 +358,59 @@ public final class JdbcDeviceRegistry implements DeviceRegistry {
             }
         });
         if (n == 0 && find(id).isEmpty()) throw DeviceRegistry.notFound(id).exception();
+    }
+
+    @Override
+    public void recordTls(DeviceId id, TlsParameters tls) {
+        db.withConnection(c -> {
+            if (read(c, id) == null) throw DeviceRegistry.notFound(id).exception();
+            try (PreparedStatement up = c.prepareStatement("UPDATE device_tls SET protocol = ?, cipher_suite = ?, recorded_at = ? WHERE device_id = ?")) {
+                up.setString(1, tls.protocol());
+                up.setString(2, tls.cipherSuite());
+                up.setLong(3, tls.at().toEpochMilli());
+                up.setString(4, id.value());
+                if (up.executeUpdate() == 1) return null;
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_tls (device_id, protocol, cipher_suite, recorded_at) VALUES (?, ?, ?, ?)")) {
+                ins.setString(1, id.value());
+                ins.setString(2, tls.protocol());
+                ins.setString(3, tls.cipherSuite());
+                ins.setLong(4, tls.at().toEpochMilli());
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                // Two sessions of one device racing: the other one's record is as recent; keep it.
+                if (!Sql.isUniqueViolation(e)) throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<TlsParameters> lastTls(DeviceId id) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT protocol, cipher_suite, recorded_at FROM device_tls WHERE device_id = ?")) {
+                ps.setString(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new TlsParameters(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))))
+                            : Optional.<TlsParameters>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void addListener(DeviceListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tell(Device before, Optional<Device> after) {
+        for (DeviceListener l : listeners) {
+            try {
+                l.changed(before, after);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(JdbcDeviceRegistry.class).error("device listener {} failed for device {}", l, before.id().value(), e);
+            }
+        }
     }
 
     @Override

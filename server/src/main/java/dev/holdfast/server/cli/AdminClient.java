@@ -97,6 +97,17 @@ public final class AdminClient {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)));
     }
 
+    /** PATCHes a JSON body (a JSON merge patch, RFC 7386). */
+    public JsonNode patch(String path, Object body) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body: cannot be written as JSON: " + e.getMessage(), e);
+        }
+        return send(request(path).header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json)));
+    }
+
     /** GETs a binary resource (a CRL, a certificate); errors as for the JSON calls. */
     public byte[] getBytes(String path) {
         HttpRequest r = request(path).GET().build();

@@ -11,18 +11,10 @@ import java.util.Map;
 
 /**
  * {@code holdfast hub link|unlink|list}: the hubs provisioning assigns devices to. The verbs are
- * separate classes so they can join another {@code hub} noun (the hub's session commands) as plain
- * subcommands; until then this class is the noun.
+ * subcommands of the {@code hub} noun ({@link HubCommand}), beside the hub's session commands.
  */
-@Command(name = "hub", mixinStandardHelpOptions = true, description = "Linked hubs that provisioning assigns devices to.",
-        subcommands = {HubLinkCommands.Link.class, HubLinkCommands.Unlink.class, HubLinkCommands.ListHubs.class})
-public final class HubLinkCommands implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a verb is required: link, unlink or list");
+public final class HubLinkCommands {
+    private HubLinkCommands() {
     }
 
     @Command(name = "link", mixinStandardHelpOptions = true, description = "Links a hub (or updates a linked one).")

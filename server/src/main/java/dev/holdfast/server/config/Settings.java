@@ -95,6 +95,58 @@ public final class Settings {
                     + "and provisioning over MQTT). 8883 is the IANA port for MQTT over TLS; `0` lets the "
                     + "operating system pick a free port, for tests."));
 
+    // hub: device sessions, messages and limits
+
+    public static final Setting<Boolean> HUB_ENABLED = add(Setting.define("hub.enabled", SettingType.BOOLEAN)
+            .defaultValue(true)
+            .doc("Whether this server runs the device hub (the MQTT over TLS listener on `hub.mqtt.port`)."));
+
+    public static final Setting<String> HUB_MQTT_BIND_ADDRESS = add(Setting.define("hub.mqtt.bindAddress", SettingType.HOST)
+            .defaultValue("0.0.0.0")
+            .doc("Address the MQTT listener binds to: `0.0.0.0` for every IPv4 interface, `127.0.0.1` for loopback only."));
+
+    public static final Setting<Integer> HUB_MAX_PACKET_BYTES = add(Setting.define("hub.maxPacketBytes", SettingType.INTEGER)
+            .defaultValue(266_240).min(1024).max(268_435_455).unit("bytes")
+            .doc("Largest MQTT packet a device may send: 256 KiB of payload (IoT Hub's device-to-cloud limit) "
+                    + "plus topic and headers. A larger packet closes the connection."));
+
+    public static final Setting<Integer> HUB_CLOUD_TO_DEVICE_MAX_BYTES = add(Setting.define("hub.cloudToDevice.maxBytes", SettingType.INTEGER)
+            .defaultValue(65_536).min(1).max(266_240).unit("bytes")
+            .doc("Largest cloud-to-device message body accepted by the API (IoT Hub allows 64 KiB)."));
+
+    public static final Setting<Integer> HUB_CLOUD_TO_DEVICE_MAX_PENDING = add(Setting.define("hub.cloudToDevice.maxPending", SettingType.INTEGER)
+            .defaultValue(50).min(1).max(10_000).unit("messages")
+            .doc("Cloud-to-device messages a device may have queued and not yet acknowledged; more are refused with 429."));
+
+    public static final Setting<Duration> HUB_CLOUD_TO_DEVICE_TTL = add(Setting.define("hub.cloudToDevice.ttl", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1)).max(Duration.ofDays(2))
+            .doc("How long a cloud-to-device message waits for its device when the sender gives no expiry."));
+
+    public static final Setting<Duration> HUB_CONNECT_TIMEOUT = add(Setting.define("hub.connectTimeout", SettingType.DURATION)
+            .defaultValue(Duration.ofSeconds(10)).min(Duration.ofSeconds(1)).max(Duration.ofMinutes(5))
+            .doc("From TCP accept to an accepted CONNECT, the TLS handshake included; slower clients are disconnected."));
+
+    public static final Setting<Integer> HUB_MAX_CONNECTIONS = add(Setting.define("hub.maxConnections", SettingType.INTEGER)
+            .defaultValue(100_000).min(1).unit("connections")
+            .doc("Open MQTT connections at most, authenticated or not; further connections are closed at once and counted."));
+
+    public static final Setting<Integer> HUB_LIMITS_MESSAGES_PER_SECOND = add(Setting.define("hub.limits.messagesPerSecond", SettingType.INTEGER)
+            .defaultValue(100).min(1).unit("messages per second")
+            .doc("Per device: publishes per second (with a burst of the same size); a device over it is disconnected."));
+
+    public static final Setting<Integer> HUB_LIMITS_BYTES_PER_SECOND = add(Setting.define("hub.limits.bytesPerSecond", SettingType.INTEGER)
+            .defaultValue(1 << 20).min(1).unit("bytes per second")
+            .doc("Per device: publish payload bytes per second (with a burst of the same size); a device over it is disconnected."));
+
+    public static final Setting<Integer> HUB_LIMITS_CONNECTIONS_PER_SECOND_PER_SOURCE = add(Setting.define(
+                    "hub.limits.connectionsPerSecondPerSource", SettingType.INTEGER)
+            .defaultValue(200).min(1).unit("connections per second")
+            .doc("New connections per second from one source address; more are closed before the TLS handshake."));
+
+    public static final Setting<Duration> HUB_TELEMETRY_RETENTION = add(Setting.define("hub.telemetry.retention", SettingType.DURATION)
+            .defaultValue(Duration.ofDays(7)).min(Duration.ofHours(1))
+            .doc("How long the built-in telemetry store keeps device-to-cloud messages."));
+
     // store -------------------------------------------------------------------------------------------
 
     public static final Setting<String> STORE_JDBC_URL = add(Setting.define("store.jdbcUrl", SettingType.STRING)

@@ -35,7 +35,7 @@ public final class OpenApiRoutes implements RouteModule {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete", "head", "options");
 
     /** The fragments merged into the base document, in order: file names under {@code dev/holdfast/server/openapi/}. */
-    static final List<String> FRAGMENTS = List.of("provisioning.json", "events.json", "posture.json");
+    static final List<String> FRAGMENTS = List.of("provisioning.json", "events.json", "posture.json", "hub.json");
 
     private final byte[] document;
     private volatile InternalRouter router;
