@@ -2,28 +2,25 @@ package dev.holdfast.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.holdfast.events.EventQuery;
+import dev.holdfast.device.Certificates;
+import dev.holdfast.device.sim.EnrollmentApi;
+import dev.holdfast.device.sim.Factory;
+import dev.holdfast.device.sim.FleetSimulator;
+import dev.holdfast.device.sim.SimulatedDevice;
+import dev.holdfast.device.sim.SimulationConfig;
+import dev.holdfast.device.sim.SimulationReport;
 import dev.holdfast.pki.TlsPolicy;
 import dev.holdfast.server.cli.CliFailure;
+import dev.holdfast.server.config.ConfigLoader;
 import dev.holdfast.server.config.HoldfastConfig;
 import dev.holdfast.server.config.Settings;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.ocsp.BasicOCSPResp;
-import org.bouncycastle.cert.ocsp.CertificateID;
-import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
-import org.bouncycastle.cert.ocsp.OCSPResp;
-import org.bouncycastle.cert.ocsp.RevokedStatus;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import javax.net.ssl.SSLContext;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,34 +28,34 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * {@code holdfast demo}: a server with the embedded store in {@code ./holdfast-demo}, and a small
- * fleet that enrolls over EST and lives through a few security stories, all over real TLS on
- * loopback. It grows with the product: today it shows the PKI.
+ * {@code holdfast demo}: a server with the embedded store in {@code ./holdfast-demo}, a manufacturer CA
+ * and an enrollment group, a simulated fleet provisioned over DPS (HTTPS) to two linked hubs and
+ * connected over mutual-TLS MQTT, then three security stories: a revoked device cut off, a burst of
+ * rogue connections turned into an alert, misconfigured devices flagged by posture. Everything runs
+ * on loopback over real TLS, and the run ends with what happened and where to look.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts a server in ./holdfast-demo and runs a simulated fleet through enrollment, renewal and revocation.",
+        description = {"Starts a server in ./holdfast-demo, provisions a simulated fleet over two linked hubs and plays a few security stories.",
                 "It can run again on the same directory. Stop it with Ctrl-C, or give --duration."})
 public final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> HUBS = List.of("hub-a.demo.holdfast.test", "hub-b.demo.holdfast.test");
+    static final String GROUP = "demo-factory";
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./holdfast-demo", description = "Where the demo keeps its data (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--devices", defaultValue = "20", description = "How many devices enroll (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--devices", defaultValue = "200", description = "How many devices the fleet has (default: ${DEFAULT-VALUE}).")
     int devices;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long, e.g. 60s or PT1M (default: run until Ctrl-C).")
@@ -67,92 +64,241 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8443", description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT (hub) port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int mqttPort;
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        if (devices < 2 || devices > 10_000) throw CliFailure.usage("--devices: " + devices + " (expected: 2..10000)");
+        if (devices < 5 || devices > 10_000) throw CliFailure.usage("--devices: " + devices + " (expected: 5..10000)");
         Duration stopAfter = duration == null ? null : parseDuration(duration);
-        if (port == 0) port = TestPort.free();
+        long started = System.nanoTime();
+        if (port == 0) port = freePort();
+        if (mqttPort == 0) mqttPort = freePort();
+        if (!Files.exists(dataDir)) {
+            // The data directory holds the CA key store and the database: private from the start.
+            Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         Map<String, String> env = new HashMap<>(System.getenv());
-        HoldfastConfig config = HoldfastConfig.defaults()
-                .with(Settings.SERVER_HTTPS_BIND_ADDRESS, "127.0.0.1")
+        Path configFile = writeConfig(dataDir);
+        HoldfastConfig config = new ConfigLoader().load(configFile, env)
                 .with(Settings.SERVER_HTTPS_PORT, port)
-                .with(Settings.SERVER_PUBLIC_HOSTNAME, "127.0.0.1")
-                .with(Settings.SERVER_SHUTDOWN_GRACE_PERIOD, Duration.ofSeconds(2))
-                .with(Settings.HUB_MQTT_BIND_ADDRESS, "127.0.0.1")
-                .with(Settings.HUB_MQTT_PORT, 0);
-        step("starting the server in " + dataDir.toAbsolutePath());
+                .with(Settings.HUB_MQTT_PORT, mqttPort);
+        step("starting the server in " + dataDir.toAbsolutePath() + " (configuration: " + configFile + ")");
         try (HoldfastServer server = HoldfastServer.start(dataDir, config, env)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "holdfast-demo-shutdown"));
-            String base = "https://127.0.0.1:" + server.httpsPort();
-            List<X509Certificate> roots = server.pki().ca().trustAnchors();
+            URI base = URI.create("https://127.0.0.1:" + server.httpsPort());
+            int hubPort = server.hub().orElseThrow(() -> new IllegalStateException("the demo needs the hub (hub.enabled)")).hub().port();
+            List<X509Certificate> trust = Certificates.readPem(dataDir.resolve("bootstrap/trust-bundle.pem"));
             String admin = Files.readString(dataDir.resolve("bootstrap/admin.token")).strip();
-            HttpClient anonymous = client(TlsPolicy.clientContext(roots));
-            long firstEvent = server.events().read(EventQuery.all(10_000)).stream().mapToLong(e -> e.sequence()).max().orElse(0);
-            String run = Long.toString(Instant.now().getEpochSecond(), 36);
+            Api api = new Api(base, admin, TlsPolicy.clientContext(trust));
+            long firstEvent = api.lastEventSequence();
 
-            step("enrolling " + devices + " devices over EST with one-time bootstrap tokens");
-            List<Device> fleet = new ArrayList<>();
-            for (int i = 1; i <= devices; i++) {
-                String id = "demo-" + run + "-" + String.format("%04d", i);
-                String token = post(anonymous, base + "/api/v1/est/tokens", "Bearer " + admin, "application/json",
-                        JSON.writeValueAsBytes(Map.of("commonName", id))).path("token").asText();
-                KeyPair kp = newKey();
-                byte[] p7 = postRaw(anonymous, base + "/.well-known/est/simpleenroll", "Bearer " + token, csr(kp, id), 200);
-                fleet.add(new Device(id, kp, single(p7)));
-                if (i % Math.max(1, devices / 10) == 0 || i == devices) progress(i, devices);
-            }
+            step("factory: a manufacturer CA, proven to the server, an enrollment group on it, two linked hubs");
+            Factory factory = factory(dataDir.resolve("factory"));
+            EnrollmentApi enrollments = new EnrollmentApi(base, trust, admin);
+            enrollments.ensureHub("hub-a", HUBS.get(0), 1);
+            enrollments.ensureHub("hub-b", HUBS.get(1), 1);
+            enrollments.ensureGroup(GROUP, factory);
+            String idScope = api.get("/api/v1/provisioning/scope").path("idScope").asText();
+            out.printf("    manufacturer CA %s, id scope %s%n", factory.certificate().getSubjectX500Principal().getName(), idScope);
 
-            step("story 1: a device renews its certificate with the one it has (EST simplereenroll over mutual TLS)");
-            Device renewing = fleet.get(0);
-            HttpClient mtls = client(TlsPolicy.sslContext(renewing.key.getPrivate(), new X509Certificate[]{renewing.cert}, roots));
-            X509Certificate renewed = single(postRaw(mtls, base + "/.well-known/est/simplereenroll", null, csr(newKey(), renewing.id), 200));
-            out.printf("    %s: serial %s -> %s%n", renewing.id, renewing.cert.getSerialNumber().toString(16), renewed.getSerialNumber().toString(16));
+            step("fleet: " + devices + " devices provision over DPS (mutual TLS with their IDevID, a CSR for a key of their own) and connect over MQTT");
+            int rogues = 3;
+            SimulationConfig sim = SimulationConfig.builder(factory, trust).devices(devices).idPrefix("demo").seed(7)
+                    .misconfiguredShare(0.1).telemetryInterval(Duration.ofSeconds(5))
+                    .provisionOverHttps(base, idScope).hubConnectHost("127.0.0.1", hubPort)
+                    .misbehaviour(rogues, 0, 0, 0, Duration.ZERO)
+                    .build();
+            try (FleetSimulator fleet = FleetSimulator.start(sim, line -> {
+                out.println("    " + line);
+                out.flush();
+            })) {
+                SimulationReport first = fleet.report();
+                out.printf("    %d provisioned, %d connected; hub sessions now: %d%n", first.provisioned(), first.connected(), api.sessions());
 
-            step("story 2: a compromised device is revoked and cut off");
-            Device bad = fleet.get(1);
-            String serial = bad.cert.getSerialNumber().toString(16);
-            out.printf("    OCSP before: %s%n", ocsp(anonymous, base, server, bad.cert));
-            post(anonymous, base + "/api/v1/certificates/" + serial + "/revoke", "Bearer " + admin, "application/json",
-                    JSON.writeValueAsBytes(Map.of("reason", "keyCompromise")));
-            out.printf("    OCSP after:  %s%n", ocsp(anonymous, base, server, bad.cert));
-            HttpClient badClient = client(TlsPolicy.sslContext(bad.key.getPrivate(), new X509Certificate[]{bad.cert}, roots));
-            byte[] refusal = postRaw(badClient, base + "/.well-known/est/simplereenroll", null, csr(newKey(), bad.id), 403);
-            out.printf("    its renewal is refused: %s%n", JSON.readTree(refusal).path("detail").asText());
+                step("story 1: a compromised device is revoked and the hub cuts it off");
+                Optional<SimulatedDevice> victim = fleet.devices().stream().filter(d -> d.operational() != null && d.deviceId() != null).findFirst();
+                if (victim.isPresent()) {
+                    SimulatedDevice d = victim.get();
+                    String serial = d.operational().chain().get(0).getSerialNumber().toString(16);
+                    long t0 = System.nanoTime();
+                    api.post("/api/v1/certificates/" + serial + "/revoke", Map.of("reason", "keyCompromise"));
+                    boolean gone = false;
+                    for (int i = 0; i < 100 && !gone; i++) {
+                        gone = api.status("/api/v1/hub/sessions/" + d.deviceId()) == 404;
+                        if (!gone) Thread.sleep(20);
+                    }
+                    out.printf("    %s: certificate %s revoked; session %s after %d ms; its reconnections are refused%n", d.deviceId(), serial,
+                            gone ? "closed" : "STILL OPEN", (System.nanoTime() - t0) / 1_000_000);
+                }
 
-            step("story 3: a burst of enrollments with guessed tokens is refused and recorded");
-            for (int i = 0; i < 5; i++) {
-                postRaw(anonymous, base + "/.well-known/est/simpleenroll", "Bearer hfb_guess" + i, csr(newKey(), "intruder"), 401);
-            }
-            out.println("    5 attempts refused (401), each a security event");
+                step("story 2: rogue devices from an unknown manufacturer keep trying; the alert rule turns the failures into a finding");
+                JsonNode alert = null;
+                for (int i = 0; i < 150 && alert == null; i++) {
+                    alert = api.firstEvent(firstEvent, "alert.");
+                    if (alert == null) Thread.sleep(100);
+                }
+                out.println(alert == null ? "    no alert yet (the rogues are still backing off)"
+                        : "    detection finding: " + alert.path("message").asText(alert.path("activity").asText()));
 
-            var events = server.events().read(EventQuery.all(10_000).after(firstEvent));
-            Map<String, Integer> byActivity = new java.util.TreeMap<>();
-            events.forEach(e -> byActivity.merge(e.event().activity(), 1, Integer::sum));
-            out.println();
-            out.println("Summary");
-            out.printf("  devices enrolled:       %d (one renewed, one revoked)%n", fleet.size());
-            out.printf("  security events:        %d%n", events.size());
-            byActivity.forEach((k, v) -> out.printf("    %-26s %d%n", k, v));
-            out.println();
-            out.println("Where to look (the server keeps running" + (stopAfter == null ? " until Ctrl-C" : " for " + stopAfter) + "):");
-            out.printf("  export HOLDFAST_TOKEN=$(cat %s)%n", dataDir.resolve("bootstrap/admin.token"));
-            out.printf("  ./holdfast ca show --server %s --data-dir %s%n", base, dataDir);
-            out.printf("  ./holdfast ca list --server %s --data-dir %s%n", base, dataDir);
-            out.printf("  curl --cacert %s %s/readyz%n", dataDir.resolve("bootstrap/trust-bundle.pem"), base);
-            out.printf("  curl --cacert %s %s/pki/crl/devices.crl | openssl crl -inform DER -noout -text%n", dataDir.resolve("bootstrap/trust-bundle.pem"), base);
-            out.flush();
-            if (stopAfter != null) {
-                Thread.sleep(stopAfter.toMillis());
-            } else {
-                server.awaitStop();
+                step("story 3: posture judges what the devices report; misconfigured ones turn non-compliant");
+                int flagged = 0;
+                String example = null;
+                for (int attempt = 0; attempt < 50 && flagged == 0; attempt++) {
+                    JsonNode rows = api.post("/api/v1/devices/query",
+                            Map.of("query", "SELECT * FROM devices WHERE health.compliance = 'non-compliant'", "pageSize", 1000)).path("rows");
+                    flagged = rows.size();
+                    if (flagged > 0) example = rows.get(0).path("deviceId").asText() + ": " + rows.get(0).path("health").path("reasons");
+                    else Thread.sleep(200);
+                }
+                out.printf("    %d devices non-compliant%s%n", flagged, example == null ? "" : "; for example " + abbreviate(example, 200));
+
+                if (stopAfter != null) {
+                    Duration left = stopAfter.minusNanos(System.nanoTime() - started);
+                    if (!left.isNegative()) {
+                        step("telemetry flows for " + left.toSeconds() + " s more");
+                        Thread.sleep(left.toMillis());
+                    }
+                }
+                SimulationReport last = fleet.report();
+                Map<String, Integer> byActivity = api.eventsByActivity(firstEvent);
+                out.println();
+                out.println("Summary");
+                out.printf("  devices provisioned:   %d of %d (%d misconfigured on purpose)%n", last.provisioned(), last.planned(), last.misconfigured());
+                out.printf("  devices connected:     %d (hub sessions open now: %d)%n", last.connected(), api.sessions());
+                out.printf("  telemetry:             %d messages sent, %d acknowledged by the hub%n", last.telemetrySent(), last.telemetryAcknowledged());
+                out.printf("  rogue connections:     %d refused%n", last.authFailuresRefused());
+                out.printf("  security events:       %d, by activity:%n", byActivity.values().stream().mapToInt(Integer::intValue).sum());
+                byActivity.forEach((k, v) -> out.printf("    %-40s %d%n", k, v));
+                out.println();
+                out.println("Where to look (the server keeps running" + (stopAfter == null ? " until Ctrl-C):" : " until the end of --duration):"));
+                Path bundle = dataDir.resolve("bootstrap/trust-bundle.pem");
+                out.printf("  export HOLDFAST_TOKEN=$(cat %s)%n", dataDir.resolve("bootstrap/admin.token"));
+                out.printf("  ./holdfast events tail --server %s --data-dir %s --follow%n", base, dataDir);
+                out.printf("  ./holdfast device query --server %s --data-dir %s \"SELECT COUNT() AS n, hub FROM devices GROUP BY hub\"%n", base, dataDir);
+                out.printf("  ./holdfast hub sessions --server %s --data-dir %s%n", base, dataDir);
+                out.printf("  ./holdfast posture fleet --server %s --data-dir %s%n", base, dataDir);
+                out.printf("  curl --cacert %s -H \"Authorization: Bearer $HOLDFAST_TOKEN\" \"%s/api/v1/events?tail=20\"%n", bundle, base);
+                out.flush();
+                if (stopAfter == null) server.awaitStop();
             }
         }
         return 0;
     }
 
-    private record Device(String id, KeyPair key, X509Certificate cert) {
+    /** The demo's configuration file, written once and kept: operators can read and change it. */
+    static Path writeConfig(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("holdfast.yaml");
+        if (Files.exists(file)) return file;
+        String yaml = """
+                # Written by 'holdfast demo'; edit it and run the demo again, or start 'holdfast server --config' with it.
+                server:
+                  https:
+                    bindAddress: 127.0.0.1
+                  publicHostname: 127.0.0.1
+                  tls:
+                    # The linked hubs' names: devices check them in the hub's certificate.
+                    subjectAltNames: [%s, %s]
+                  shutdownGracePeriod: 2s
+                hub:
+                  mqtt:
+                    bindAddress: 127.0.0.1
+                events:
+                  alertRules:
+                    - name: rogue-connections
+                      type: threshold
+                      condition: event.class == 'AUTHENTICATION' && event.outcome == 'FAILURE'
+                      groupBy: []
+                      count: 5
+                      window: 1m
+                      severity: high
+                """.formatted(HUBS.get(0), HUBS.get(1));
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The demo factory's manufacturer CA: made on the first run, kept (key 0600) for the next. */
+    private static Factory factory(Path dir) throws IOException {
+        Path cert = dir.resolve("manufacturer-ca.pem");
+        Path key = dir.resolve("manufacturer-ca.key");
+        if (Files.exists(cert) && Files.exists(key)) return Factory.load(cert, key);
+        Files.createDirectories(dir);
+        Factory f = Factory.generate("Demo Devices Inc. Manufacturer CA");
+        f.save(cert, key);
+        return f;
+    }
+
+    /** The admin REST API, as an operator's script would call it. */
+    private record Api(URI base, String token, SSLContext tls) {
+        private HttpClient client() {
+            return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        }
+
+        private HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
+            if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+            else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            try (HttpClient c = client()) {
+                return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
+        }
+
+        JsonNode get(String path) throws IOException, InterruptedException {
+            return checked(send("GET", path, null));
+        }
+
+        JsonNode post(String path, Object body) throws IOException, InterruptedException {
+            return checked(send("POST", path, body));
+        }
+
+        int status(String path) throws IOException, InterruptedException {
+            return send("GET", path, null).statusCode();
+        }
+
+        int sessions() throws IOException, InterruptedException {
+            return get("/api/v1/hub/sessions").path("items").size();
+        }
+
+        long lastEventSequence() throws IOException, InterruptedException {
+            return get("/api/v1/events?limit=1").path("lastSequence").asLong(0);
+        }
+
+        /** The events after {@code after}, page by page (at most 100 pages of 1,000). */
+        List<JsonNode> events(long after) throws IOException, InterruptedException {
+            List<JsonNode> all = new java.util.ArrayList<>();
+            for (int page = 0; page < 100; page++) {
+                JsonNode r = get("/api/v1/events?limit=1000&after=" + after);
+                r.path("items").forEach(all::add);
+                if (r.path("items").isEmpty() || r.path("next").asLong() == after) break;
+                after = r.path("next").asLong();
+            }
+            return all;
+        }
+
+        JsonNode firstEvent(long after, String activityPrefix) throws IOException, InterruptedException {
+            return events(after).stream().filter(e -> e.path("activity").asText().startsWith(activityPrefix)).findFirst().orElse(null);
+        }
+
+        Map<String, Integer> eventsByActivity(long after) throws IOException, InterruptedException {
+            Map<String, Integer> by = new TreeMap<>();
+            for (JsonNode e : events(after)) by.merge(e.path("activity").asText(), 1, Integer::sum);
+            return by;
+        }
+
+        private static JsonNode checked(HttpResponse<String> r) throws IOException {
+            if (r.statusCode() / 100 != 2) {
+                throw new IOException(r.request().method() + " " + r.request().uri().getPath() + " answered " + r.statusCode() + ": "
+                        + abbreviate(r.body(), 300));
+            }
+            return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        }
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 
     private void step(String s) {
@@ -160,12 +306,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void progress(int done, int total) {
-        out.printf("    %d/%d enrolled%n", done, total);
-        out.flush();
-    }
-
-    private static Duration parseDuration(String s) {
+    static Duration parseDuration(String s) {
         try {
             if (s.startsWith("P") || s.startsWith("p")) return Duration.parse(s.toUpperCase());
             long n = Long.parseLong(s.substring(0, s.length() - 1));
@@ -180,68 +321,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static HttpClient client(SSLContext ctx) {
-        return HttpClient.newBuilder().sslContext(ctx).sslParameters(TlsPolicy.apply(ctx.getDefaultSSLParameters()))
-                .connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static KeyPair newKey() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    private static byte[] csr(KeyPair kp, String cn) throws Exception {
-        byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), kp.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
-        return Base64.getMimeEncoder().encode(der);
-    }
-
-    private static JsonNode post(HttpClient c, String url, String auth, String type, byte[] body) throws Exception {
-        return JSON.readTree(postRaw(c, url, auth, body, -1, type));
-    }
-
-    private static byte[] postRaw(HttpClient c, String url, String auth, byte[] body, int expect) throws Exception {
-        return postRaw(c, url, auth, body, expect, "application/pkcs10");
-    }
-
-    private static byte[] postRaw(HttpClient c, String url, String auth, byte[] body, int expect, String type) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (auth != null) b.header("Authorization", auth);
-        HttpResponse<byte[]> r = c.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        boolean ok = expect < 0 ? r.statusCode() / 100 == 2 : r.statusCode() == expect;
-        if (!ok) {
-            throw CliFailure.refused("demo step failed: POST " + URI.create(url).getPath() + " answered " + r.statusCode() + ": "
-                    + new String(r.body(), StandardCharsets.UTF_8));
-        }
-        return r.body();
-    }
-
-    private static X509Certificate single(byte[] base64CertsOnly) throws Exception {
-        CMSSignedData cms = new CMSSignedData(Base64.getMimeDecoder().decode(base64CertsOnly));
-        X509CertificateHolder h = (X509CertificateHolder) cms.getCertificates().getMatches(null).iterator().next();
-        return new JcaX509CertificateConverter().getCertificate(h);
-    }
-
-    private static String ocsp(HttpClient c, String base, HoldfastServer server, X509Certificate cert) throws Exception {
-        X509CertificateHolder issuer = new X509CertificateHolder(server.pki().ca().caCertificate("devices").getEncoded());
-        CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1), issuer, cert.getSerialNumber());
-        byte[] req = new OCSPReqBuilder().addRequest(id).build().getEncoded();
-        HttpResponse<byte[]> r = c.send(HttpRequest.newBuilder(URI.create(base + "/pki/ocsp/devices"))
-                .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(req)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(r.body()).getResponseObject();
-        Object status = basic.getResponses()[0].getCertStatus();
-        return status == null ? "good" : status instanceof RevokedStatus rs ? "revoked (" + (rs.hasRevocationReason() ? "reason " + rs.getRevocationReason() : "") + ")" : "unknown";
-    }
-
-    /** A free loopback port, for --port 0. */
-    static final class TestPort {
-        static int free() throws java.io.IOException {
-            try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 }
