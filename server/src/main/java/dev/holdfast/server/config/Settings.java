@@ -286,6 +286,16 @@ public final class Settings {
             .doc("PEM files with the CA certificates that custom allocation webhooks' server certificates must "
                     + "chain to. Empty: the JDK's default trust store."));
 
+    // provisioning: TPM attestation -----------------------------------------------------------------
+
+    public static final Setting<Path> PROVISIONING_TPM_EK_ROOTS_DIRECTORY = add(Setting.define(
+                    "provisioning.tpm.ekRootsDirectory", SettingType.PATH)
+            .optional()
+            .doc("A directory of TPM manufacturer CA certificates (PEM or DER, one or more per file; self-signed ones "
+                    + "are roots, the others intermediates) that EK certificates of TPM devices must chain to. Unset: "
+                    + "EK certificates are refused and TPM devices attest with the EK public key their individual "
+                    + "enrollment names."));
+
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
             "hub", "The device hub's MQTT listener.",
