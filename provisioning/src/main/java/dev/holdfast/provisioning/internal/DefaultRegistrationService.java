@@ -210,7 +210,8 @@ public final class DefaultRegistrationService implements RegistrationService {
         boolean finalReset = reset;
         return store.database().inTransaction(tx -> {
             List<Bytes> chain = List.of();
-            Authentication auth = Authentication.certificate(proof.credential());
+            // A TPM proof always carries a CSR, so only X.509 devices without one keep their IDevID as credential.
+            Authentication auth = csr.isPresent() ? Authentication.caSigned() : Authentication.certificate(proof.credential());
             if (csr.isPresent()) {
                 IssuedCertificate issued = issue(request.csr().get(), deviceId, settings, registrationId);
                 chain = new ArrayList<>();
@@ -280,7 +281,8 @@ public final class DefaultRegistrationService implements RegistrationService {
         Bytes csr = request.csr().orElseThrow(() -> ProvisioningRefusal.malformed("csr-required",
                 "a TPM activation must carry the csr for the TPM key (Base64 DER PKCS#10)").exception());
         AttestedKey key = tpm.verify(registrationId, individual, m, csr);
-        String credential = "tpm-key:" + key.keyName().hex();
+        // The operation is bound to the TPM key: SHA-256 of its TPM name, shaped like an X.509 thumbprint.
+        String credential = sha256(key.keyName().hex());
         return new Proof(credential, "tpm", "CN=" + registrationId, "TPM EK " + key.ekName().hex(), () -> e);
     }
 
