@@ -24,7 +24,15 @@ import dev.holdfast.server.HoldfastServer;
 import dev.holdfast.server.TestServers;
 import dev.holdfast.testing.ExternalTool;
 import dev.holdfast.testing.ProcessRun;
+import dev.holdfast.server.config.Settings;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -36,6 +44,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.Date;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -75,10 +90,16 @@ class TpmProvisioningOverHttpsIT {
     static HoldfastServer server;
     static Provisioning provisioning;
     static HttpClient http;
+    static Manufacturer maker;
 
     @BeforeAll
-    static void start() {
-        server = TestServers.start(dir.resolve("data"));
+    static void start() throws Exception {
+        // provisioning.tpm.ekRootsDirectory: one test TPM manufacturer root (no real manufacturer signs swtpm EKs).
+        maker = new Manufacturer("CN=Holdfast Test TPM Manufacturer Root");
+        Path roots = Files.createDirectories(dir.resolve("ek-roots"));
+        Files.writeString(roots.resolve("test-maker.pem"), pem("CERTIFICATE", Base64.getEncoder().encodeToString(maker.root.getEncoded())));
+        server = TestServers.start(dir.resolve("data"), TestServers.loopbackConfig(TestServers.freePort())
+                .with(Settings.PROVISIONING_TPM_EK_ROOTS_DIRECTORY, roots));
         provisioning = server.provisioning().provisioning();
         provisioning.linkHub(new LinkedHub("hub-t", "hub-t.example.test", 1, "eu", true), "test");
         // The device has no client certificate: it trusts the server and proves itself with its TPM.
@@ -202,6 +223,58 @@ class TpmProvisioningOverHttpsIT {
             assertThat(refused.json().get("info").get("code").asText()).isEqualTo("enrollment-disabled");
             assertThat(refused.json().get("message").asText()).contains("is disabled");
             assertThat(events("provisioning.registration.refused", regId, "enrollment-disabled")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ekCertificate_isValidatedAgainstTheConfiguredManufacturerRoots() throws Exception {
+        try (Swtpm tpm = Swtpm.start(dir.resolve("tpm-ekcert"))) {
+            tpm.device("enroll", "rsa", "ecc").assertSuccess("device.sh enroll");
+            String regId = enroll(tpm, true);
+            PublicKey ek = TpmStructures.parsePublic(tpm.read("ek.pub")).publicKey();
+
+            ObjectNode trusted = (ObjectNode) JSON.readTree(firstBody(tpm, regId));
+            ((ObjectNode) trusted.get("tpm")).put("ekCertificate", b64(maker.ekCertificate(ek)));
+            Reply challenge = put(regId, trusted.toString());
+            assertThat(challenge.status()).as(challenge.body()).isEqualTo(401);
+            assertThat(challenge.json().get("challengeId").asText()).matches("[0-9a-f]{32}");
+
+            ObjectNode rogue = (ObjectNode) JSON.readTree(firstBody(tpm, regId));
+            ((ObjectNode) rogue.get("tpm")).put("ekCertificate", b64(new Manufacturer("CN=Rogue TPM Manufacturer").ekCertificate(ek)));
+            Reply refused = put(regId, rogue.toString());
+            assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.json().get("info").get("code").asText()).isEqualTo("tpm-ek-certificate-untrusted");
+            assertThat(events("provisioning.registration.refused", regId, "tpm-ek-certificate-untrusted")).isEqualTo(1);
+        }
+    }
+
+    /** A TPM manufacturer CA that signs EK certificates (RSA root, as most are). */
+    static final class Manufacturer {
+        final X509Certificate root;
+        private final PrivateKey key;
+
+        Manufacturer(String name) throws Exception {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            KeyPair kp = gen.generateKeyPair();
+            Instant now = Instant.now();
+            X500Name x500 = new X500Name(name);
+            var b = new JcaX509v3CertificateBuilder(x500, BigInteger.ONE, Date.from(now.minusSeconds(3600)), Date.from(now.plus(Duration.ofDays(3650))),
+                    x500, kp.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            root = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+            key = kp.getPrivate();
+        }
+
+        byte[] ekCertificate(PublicKey ek) throws Exception {
+            Instant now = Instant.now();
+            var b = new X509v3CertificateBuilder(new X500Name(root.getSubjectX500Principal().getName()), BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minusSeconds(3600)), Date.from(now.plus(Duration.ofDays(3650))), new X500Name("CN=TPM EK"),
+                    SubjectPublicKeyInfo.getInstance(ek.getEncoded()));
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyEncipherment));
+            return b.build(new JcaContentSignerBuilder("SHA256withRSA").build(key)).getEncoded();
         }
     }
 
