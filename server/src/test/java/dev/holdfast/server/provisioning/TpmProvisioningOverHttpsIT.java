@@ -213,21 +213,32 @@ class TpmProvisioningOverHttpsIT {
     }
 
     @Test
-    void disabledEnrollment_isRefusedWithoutAChallenge() throws Exception {
+    void disabledEnrollment_refusesTheActivationAndFurtherChallenges() throws Exception {
         try (Swtpm tpm = Swtpm.start(dir.resolve("tpm-disabled"))) {
             tpm.device("enroll", "rsa", "ecc").assertSuccess("device.sh enroll");
-            String regId = enroll(tpm, false);
-            Reply refused = put(regId, firstBody(tpm, regId));
+            String regId = enroll(tpm, true);
+            Reply challenge = put(regId, firstBody(tpm, regId));
+            assertThat(challenge.status()).as(challenge.body()).isEqualTo(401);
+            Answer answer = answer(tpm, regId, challenge.json());
+
+            provisioning.setEnabled("individual", regId, false, "test");
+            Reply refused = put(regId, answer.body().toString());
             assertThat(refused.status()).as(refused.body()).isEqualTo(401);
-            assertThat(refused.json().has("challengeId")).isFalse();
             assertThat(refused.json().get("info").get("code").asText()).isEqualTo("enrollment-disabled");
             assertThat(refused.json().get("message").asText()).contains("is disabled");
-            assertThat(events("provisioning.registration.refused", regId, "enrollment-disabled")).isEqualTo(1);
+            assertThat(server.registry().registry().devices().find(new DeviceId(regId))).isEmpty();
+
+            Reply again = put(regId, firstBody(tpm, regId));
+            assertThat(again.status()).as(again.body()).isEqualTo(401);
+            assertThat(again.json().has("challengeId")).isFalse();
+            assertThat(again.json().get("info").get("code").asText()).isEqualTo("enrollment-disabled");
+            assertThat(events("provisioning.registration.refused", regId, "enrollment-disabled")).isEqualTo(2);
+            assertThat(events("provisioning.tpm.challenged", regId, null)).isEqualTo(1);
         }
     }
 
     @Test
-    void ekCertificate_isValidatedAgainstTheConfiguredManufacturerRoots() throws Exception {
+    void ekCertificate_isValidatedAgainstTheConfiguredManufacturerRoots_andChallengesAreRateLimited() throws Exception {
         try (Swtpm tpm = Swtpm.start(dir.resolve("tpm-ekcert"))) {
             tpm.device("enroll", "rsa", "ecc").assertSuccess("device.sh enroll");
             String regId = enroll(tpm, true);
@@ -245,6 +256,17 @@ class TpmProvisioningOverHttpsIT {
             assertThat(refused.status()).as(refused.body()).isEqualTo(401);
             assertThat(refused.json().get("info").get("code").asText()).isEqualTo("tpm-ek-certificate-untrusted");
             assertThat(events("provisioning.registration.refused", regId, "tpm-ek-certificate-untrusted")).isEqualTo(1);
+
+            // The per-device limit (10 a minute by default) counts challenge requests of an enrolled EK, as for X.509.
+            Reply limited = null;
+            for (int i = 0; i < 12 && limited == null; i++) {
+                Reply r = put(regId, trusted.toString());
+                if (r.status() == 429) limited = r;
+                else assertThat(r.status()).as(r.body()).isEqualTo(401);
+            }
+            assertThat(limited).as("a 429 within 12 more requests").isNotNull();
+            assertThat(limited.json().get("info").get("code").asText()).isEqualTo("rate-limited");
+            assertThat(events("provisioning.registration.refused", regId, "rate-limited")).isEqualTo(1);
         }
     }
 
