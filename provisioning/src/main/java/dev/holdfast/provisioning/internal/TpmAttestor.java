@@ -153,8 +153,9 @@ final class TpmAttestor {
     static String encode(TpmChallenge c) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", c.id());
-        n.put("issuedAt", c.issuedAt().toEpochMilli());
-        n.put("expiresAt", c.expiresAt().toEpochMilli());
+        // ISO-8601, not epoch milliseconds: the record must come back exactly as TpmAttestation made it.
+        n.put("issuedAt", c.issuedAt().toString());
+        n.put("expiresAt", c.expiresAt().toString());
         n.put("ekPublic", c.ekPublic().base64());
         n.put("ekName", c.ekName().base64());
         c.ekCertificateSha256().ifPresent(s -> n.put("ekCertificateSha256", s));
@@ -170,7 +171,7 @@ final class TpmAttestor {
     static TpmChallenge decode(String json) {
         try {
             JsonNode n = JSON.readTree(json);
-            return new TpmChallenge(n.get("id").asText(), Instant.ofEpochMilli(n.get("issuedAt").asLong()), Instant.ofEpochMilli(n.get("expiresAt").asLong()),
+            return new TpmChallenge(n.get("id").asText(), Instant.parse(n.get("issuedAt").asText()), Instant.parse(n.get("expiresAt").asText()),
                     bytes(n, "ekPublic"), bytes(n, "ekName"), Optional.ofNullable(n.get("ekCertificateSha256")).map(JsonNode::asText),
                     bytes(n, "akPublic"), bytes(n, "akName"), bytes(n, "credentialBlob"), bytes(n, "encryptedSecret"),
                     bytes(n, "secretSha256"), bytes(n, "nonce"));
