@@ -152,7 +152,7 @@ public final class DefaultRegistrationService implements RegistrationService {
                 // Per device only once it proved who it is, so no one can spend another device's budget.
                 limits.checkDevice(registrationId);
                 yield new Proof(a.thumbprint(), "x509", a.leaf().getSubjectX500Principal().getName(), a.leaf().getIssuerX500Principal().getName(),
-                        () -> enrollmentFor(registrationId, a));
+                        () -> enrollmentFor(registrationId, a), java.util.Map.of());
             }
             case AttestationEvidence.Tpm t -> tpmProof(registrationId, t.body(), request, source, now);
             case AttestationEvidence.None n -> throw ProvisioningRefusal.unauthorized("no-credential",
@@ -231,18 +231,21 @@ public final class DefaultRegistrationService implements RegistrationService {
             String operationId = UUID.randomUUID().toString();
             store.insertOperation(new JdbcProvisioningStore.StoredOperation(operationId, registrationId, requestHash, proof.credential(),
                     RegistrationStatus.ASSIGNED, stateJson(state), now));
-            events.emit(SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
+            SecurityEvent.Builder assigned = SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
                     .outcome(SecurityEvent.Outcome.SUCCESS).severity(Severity.INFORMATIONAL).device(deviceId).actor("device:" + registrationId)
                     .message("registration '" + registrationId + "' assigned to " + finalHub + " (" + finalSubstatus.wireName() + ") by " + enrollment.reference())
                     .detail("registrationId", registrationId).detail("hub", finalHub).detail("substatus", finalSubstatus.wireName())
                     .detail("enrollment", enrollment.reference()).detail("attestation", proof.type()).detail("idevidSha256", proof.credential())
-                    .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source).build());
+                    .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source);
+            proof.details().forEach(assigned::detail);
+            events.emit(assigned.build());
             return new RegistrationOperation(operationId, registrationId, RegistrationStatus.ASSIGNED, Optional.of(state), Optional.empty());
         });
     }
 
     /** Who the device proved to be: the credential operations are bound to, names for allocation, and how to find its enrollment. */
-    private record Proof(String credential, String type, String subject, String issuer, java.util.function.Supplier<Enrollment> enrollment) {
+    private record Proof(String credential, String type, String subject, String issuer, java.util.function.Supplier<Enrollment> enrollment,
+                         java.util.Map<String, String> details) {
     }
 
     /**
@@ -283,7 +286,13 @@ public final class DefaultRegistrationService implements RegistrationService {
         AttestedKey key = tpm.verify(registrationId, individual, m, csr);
         // The operation is bound to the TPM key: SHA-256 of its TPM name, shaped like an X.509 thumbprint.
         String credential = sha256(key.keyName().hex());
-        return new Proof(credential, "tpm", "CN=" + registrationId, "TPM EK " + key.ekName().hex(), () -> e);
+        java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("tpmKeyName", key.keyName().hex());
+        details.put("tpmAkName", key.akName().hex());
+        details.put("tpmEkName", key.ekName().hex());
+        details.put("tpmChallengeId", key.challengeId());
+        key.ekCertificateSha256().ifPresent(h -> details.put("ekCertificateSha256", h));
+        return new Proof(credential, "tpm", "CN=" + registrationId, "TPM EK " + key.ekName().hex(), () -> e, details);
     }
 
     private void writeDevice(DeviceId id, Optional<Device> existing, String hub, EnrollmentSettings s, Authentication auth, JsonDocument desired,

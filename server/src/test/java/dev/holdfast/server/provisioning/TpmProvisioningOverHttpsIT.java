@@ -160,6 +160,10 @@ class TpmProvisioningOverHttpsIT {
             assertThat(device.lifecycle()).isEqualTo(LifecycleState.PROVISIONED);
             assertThat(device.twin().desired().get("interval").asInt()).isEqualTo(30);
             assertThat(events("provisioning.registration.assigned", regId, null)).isEqualTo(1);
+            Map<String, String> assigned = server.events().read(EventQuery.all(10_000).withActivityPrefix("provisioning.registration.assigned")).stream()
+                    .map(e -> e.event().details()).filter(d -> regId.equals(d.get("registrationId"))).findFirst().orElseThrow();
+            assertThat(assigned).containsEntry("attestation", "tpm").containsEntry("tpmChallengeId", c.get("challengeId").asText())
+                    .containsEntry("tpmKeyName", HexFormat.of().formatHex(TpmStructures.parsePublic(answer.keyPublic()).name().toArray()));
 
             // The same activation again: the challenge was consumed by the single-row DELETE.
             Reply replay = put(regId, answer.body().toString());
