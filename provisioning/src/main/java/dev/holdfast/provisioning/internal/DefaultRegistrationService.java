@@ -283,6 +283,8 @@ public final class DefaultRegistrationService implements RegistrationService {
         }
         Bytes csr = request.csr().orElseThrow(() -> ProvisioningRefusal.malformed("csr-required",
                 "a TPM activation must carry the csr for the TPM key (Base64 DER PKCS#10)").exception());
+        // The CSR's own rules first: verify consumes the challenge, so what can be refused without it is refused before.
+        parseCsr(csr, registrationId);
         AttestedKey key = tpm.verify(registrationId, individual, m, csr);
         // The operation is bound to the TPM key: SHA-256 of its TPM name, shaped like an X.509 thumbprint.
         String credential = sha256(key.keyName().hex());
