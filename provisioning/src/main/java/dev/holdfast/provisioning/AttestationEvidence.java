@@ -21,9 +21,9 @@ public sealed interface AttestationEvidence {
     }
 
     /**
-     * TPM 2.0 evidence (endorsement key, attestation key, activation proof, certified key). Its
-     * attestor lives in {@code dev.holdfast.provisioning.tpm}; until it is wired, TPM registrations are
-     * refused with a clear error.
+     * TPM 2.0 evidence (endorsement key, attestation key, and on the second request the activation
+     * proof and certified key), attested by {@code internal.TpmAttestor} over
+     * {@code dev.holdfast.provisioning.tpm} (docs/provisioning-tpm.md).
      *
      * @param body the {@code tpm} member of the registration body, as JSON text
      */

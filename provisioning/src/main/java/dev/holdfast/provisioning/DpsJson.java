@@ -71,6 +71,28 @@ public final class DpsJson {
         return bytes(root);
     }
 
+    /**
+     * The 401 body of the TPM challenge (docs/provisioning-tpm.md): {@code {"challengeId","credentialBlob",
+     * "encryptedSecret","tpm2ToolsCredential","nonce","expiresAtUtc","errorCode","trackingId","message"}},
+     * binary members Base64. {@code credentialBlob} and {@code encryptedSecret} are the TPM2B_ID_OBJECT and
+     * TPM2B_ENCRYPTED_SECRET contents without size; {@code tpm2ToolsCredential} is the same credential in the
+     * file format {@code tpm2_activatecredential -i} reads.
+     */
+    public static byte[] tpmChallenge(TpmChallengeIssuedException issued, String trackingId) {
+        var c = issued.challenge();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("challengeId", c.id());
+        root.put("credentialBlob", c.credentialBlob().base64());
+        root.put("encryptedSecret", c.encryptedSecret().base64());
+        root.put("tpm2ToolsCredential", java.util.Base64.getEncoder().encodeToString(c.tpm2ToolsCredentialFile()));
+        root.put("nonce", c.nonce().base64());
+        root.put("expiresAtUtc", time(c.expiresAt()));
+        root.put("errorCode", issued.refusal().errorCode());
+        root.put("trackingId", trackingId);
+        root.put("message", issued.refusal().message());
+        return bytes(root);
+    }
+
     /** A new tracking id for one error answer (also logged and put in the event). */
     public static String newTrackingId() {
         return UUID.randomUUID().toString();

@@ -14,6 +14,8 @@ import dev.holdfast.provisioning.internal.DefaultRegistrationService;
 import dev.holdfast.provisioning.internal.JdbcProvisioningStore;
 import dev.holdfast.provisioning.internal.RateLimits;
 import dev.holdfast.provisioning.internal.X509Attestor;
+import dev.holdfast.provisioning.tpm.TpmAttestation;
+import dev.holdfast.provisioning.tpm.TpmEkRoots;
 import dev.holdfast.registry.Device;
 import dev.holdfast.registry.DeviceId;
 import dev.holdfast.registry.DeviceRegistry;
@@ -58,8 +60,25 @@ public final class Provisioning {
     private final List<Runnable> caListeners = new CopyOnWriteArrayList<>();
 
     /** Settings of the provisioning service; see each field. */
+    /**
+     * @param tpmEkRoots the TPM manufacturer roots EK certificates must chain to; empty refuses EK certificates, and
+     *                   TPM devices then attest with the EK public key their individual enrollment names
+     */
     public record Settings(String region, int perDeviceRegistrationsPerMinute, int perSourceRegistrationsPerMinute,
-                           Duration operationFreshness, int retryAfterSeconds, SSLContext webhookTls) {
+                           Duration operationFreshness, int retryAfterSeconds, SSLContext webhookTls, Optional<TpmEkRoots> tpmEkRoots) {
+        /** How long a TPM device has to answer its credential challenge. */
+        public static final Duration TPM_CHALLENGE_VALIDITY = Duration.ofMinutes(5);
+
+        public Settings {
+            tpmEkRoots = tpmEkRoots == null ? Optional.empty() : tpmEkRoots;
+        }
+
+        /** Without TPM manufacturer roots. */
+        public Settings(String region, int perDeviceRegistrationsPerMinute, int perSourceRegistrationsPerMinute,
+                        Duration operationFreshness, int retryAfterSeconds, SSLContext webhookTls) {
+            this(region, perDeviceRegistrationsPerMinute, perSourceRegistrationsPerMinute, operationFreshness, retryAfterSeconds, webhookTls, Optional.empty());
+        }
+
         /** No region, 10 per device and 6,000 per source per minute, operations fresh for 60 s, retry after 2 s, JDK trust for webhooks. */
         public static Settings defaults() {
             return new Settings("", 10, 6000, Duration.ofSeconds(60), 2, null);
@@ -76,7 +95,8 @@ public final class Provisioning {
         this.idScope = store.idScope(clock.instant());
         this.registrations = new DefaultRegistrationService(store, idScope, ca, devices, events, clock, allocator,
                 new RateLimits(clock, settings.perDeviceRegistrationsPerMinute(), settings.perSourceRegistrationsPerMinute()),
-                settings.operationFreshness(), settings.retryAfterSeconds());
+                settings.operationFreshness(), settings.retryAfterSeconds(),
+                new TpmAttestation(settings.tpmEkRoots(), clock, Settings.TPM_CHALLENGE_VALIDITY, new SecureRandom()));
     }
 
     public static Provisioning open(Database db, CertificateAuthority ca, DeviceRegistry devices, EventSink events, Clock clock, Settings settings) {

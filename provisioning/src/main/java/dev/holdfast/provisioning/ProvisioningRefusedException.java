@@ -1,7 +1,7 @@
 package dev.holdfast.provisioning;
 
 /** Carries a {@link ProvisioningRefusal} to the boundary that translates it. */
-public final class ProvisioningRefusedException extends RuntimeException {
+public class ProvisioningRefusedException extends RuntimeException {
     private final ProvisioningRefusal refusal;
 
     public ProvisioningRefusedException(ProvisioningRefusal refusal, Throwable cause) {

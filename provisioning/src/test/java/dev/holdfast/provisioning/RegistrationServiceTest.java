@@ -160,7 +160,7 @@ class RegistrationServiceTest {
             assertThat(code(() -> r.register("0neWRONG", "dev-1", body("dev-1", ""), evidence(good), "10.0.0.1"))).isEqualTo("unknown-id-scope");
             assertThat(code(() -> r.register(scope, "dev-1", body("dev-1", ""), new AttestationEvidence.None(), "10.0.0.1"))).isEqualTo("no-credential");
             assertThat(code(() -> r.register(scope, "dev-1", body("dev-1", ",\"tpm\":{\"endorsementKey\":\"AAAA\"}"), new AttestationEvidence.None(), "10.0.0.1")))
-                    .isEqualTo("tpm-not-available");
+                    .isEqualTo("malformed-tpm");
 
             TestManufacturerCa.Device expired = maker.device("dev-3", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
             assertThat(code(() -> r.register(scope, "dev-3", body("dev-3", ""), evidence(expired), "10.0.0.1"))).isEqualTo("certificate-expired");

@@ -32,6 +32,9 @@ import dev.holdfast.provisioning.RegistrationService;
 import dev.holdfast.provisioning.RegistrationState;
 import dev.holdfast.provisioning.RegistrationStatus;
 import dev.holdfast.provisioning.Substatus;
+import dev.holdfast.provisioning.TpmChallengeIssuedException;
+import dev.holdfast.provisioning.tpm.AttestedKey;
+import dev.holdfast.provisioning.tpm.TpmAttestation;
 import dev.holdfast.registry.Authentication;
 import dev.holdfast.registry.Capabilities;
 import dev.holdfast.registry.Device;
@@ -83,9 +86,13 @@ public final class DefaultRegistrationService implements RegistrationService {
     private final Duration operationFreshness;
     private final int retryAfter;
     private final ReentrantLock[] stripes = new ReentrantLock[64];
+    /** Null when TPM attestation is off. */
+    private final TpmAttestor tpm;
 
     public DefaultRegistrationService(JdbcProvisioningStore store, String idScope, CertificateAuthority ca, DeviceRegistry devices, EventSink events,
-                                      Clock clock, Allocator allocator, RateLimits limits, Duration operationFreshness, int retryAfterSeconds) {
+                                      Clock clock, Allocator allocator, RateLimits limits, Duration operationFreshness, int retryAfterSeconds,
+                                      TpmAttestation tpmAttestation) {
+        this.tpm = tpmAttestation == null ? null : new TpmAttestor(tpmAttestation, store);
         this.store = store;
         this.idScope = idScope;
         this.ca = ca;
@@ -127,6 +134,8 @@ public final class DefaultRegistrationService implements RegistrationService {
             } finally {
                 lock.unlock();
             }
+        } catch (TpmChallengeIssuedException e) {
+            throw e; // not a refusal: its event was emitted when it was made
         } catch (ProvisioningRefusedException e) {
             refused(registrationId, source, e.refusal());
             throw e;
@@ -137,21 +146,24 @@ public final class DefaultRegistrationService implements RegistrationService {
                                                    String source) {
         Instant now = clock.instant();
         if (evidence instanceof AttestationEvidence.None && request.tpm().isPresent()) evidence = new AttestationEvidence.Tpm(request.tpm().get());
-        X509Attestor.Attested attested = switch (evidence) {
-            case AttestationEvidence.X509 x -> x509.attest(x.chain(), registrationId, store.cas(), now);
-            case AttestationEvidence.Tpm t -> throw ProvisioningRefusal.unauthorized("tpm-not-available",
-                    "TPM attestation is not enabled on this server; register with an X.509 IDevID").exception();
+        Proof proof = switch (evidence) {
+            case AttestationEvidence.X509 x -> {
+                X509Attestor.Attested a = x509.attest(x.chain(), registrationId, store.cas(), now);
+                // Per device only once it proved who it is, so no one can spend another device's budget.
+                limits.checkDevice(registrationId);
+                yield new Proof(a.thumbprint(), "x509", a.leaf().getSubjectX500Principal().getName(), a.leaf().getIssuerX500Principal().getName(),
+                        () -> enrollmentFor(registrationId, a), java.util.Map.of());
+            }
+            case AttestationEvidence.Tpm t -> tpmProof(registrationId, t.body(), request, source, now);
             case AttestationEvidence.None n -> throw ProvisioningRefusal.unauthorized("no-credential",
                     "registration needs an X.509 client certificate (IDevID) or TPM attestation").exception();
         };
-        // Per device only once it proved who it is, so no one can spend another device's budget.
-        limits.checkDevice(registrationId);
-        String requestHash = sha256(attested.thumbprint() + "\n" + new String(body, StandardCharsets.UTF_8));
+        String requestHash = sha256(proof.credential() + "\n" + new String(body, StandardCharsets.UTF_8));
         Optional<JdbcProvisioningStore.StoredOperation> previous = store.latestOperation(registrationId, now.minus(operationFreshness));
         if (previous.isPresent() && previous.get().requestHash().equals(requestHash) && previous.get().status() == RegistrationStatus.ASSIGNED) {
             return toOperation(previous.get());
         }
-        Enrollment enrollment = enrollmentFor(registrationId, attested);
+        Enrollment enrollment = proof.enrollment().get();
         EnrollmentSettings settings = enrollment.settings();
         if (!settings.enabled()) {
             throw ProvisioningRefusal.unauthorized("enrollment-disabled", "enrollment " + enrollment.reference() + " is disabled; registration of '"
@@ -166,7 +178,7 @@ public final class DefaultRegistrationService implements RegistrationService {
         }
         List<LinkedHub> candidates = candidates(settings);
         Allocator.Context ctx = new Allocator.Context(registrationId, enrollment, request.payload(),
-                attested.leaf().getSubjectX500Principal().getName(), attested.leaf().getIssuerX500Principal().getName(),
+                proof.subject(), proof.issuer(),
                 existing.flatMap(Device::hub), existing.map(d -> d.id().value()));
         Allocator.Decision decision = allocator.allocate(ctx, settings.allocation(), candidates);
 
@@ -198,7 +210,8 @@ public final class DefaultRegistrationService implements RegistrationService {
         boolean finalReset = reset;
         return store.database().inTransaction(tx -> {
             List<Bytes> chain = List.of();
-            Authentication auth = Authentication.certificate(attested.thumbprint());
+            // A TPM proof always carries a CSR, so only X.509 devices without one keep their IDevID as credential.
+            Authentication auth = csr.isPresent() ? Authentication.caSigned() : Authentication.certificate(proof.credential());
             if (csr.isPresent()) {
                 IssuedCertificate issued = issue(request.csr().get(), deviceId, settings, registrationId);
                 chain = new ArrayList<>();
@@ -216,16 +229,72 @@ public final class DefaultRegistrationService implements RegistrationService {
                     before.map(RegistrationState::createdAt).orElse(now), now, before.map(b -> b.version() + 1).orElse(1L), payload.toString(), chain);
             store.putRegistration(state);
             String operationId = UUID.randomUUID().toString();
-            store.insertOperation(new JdbcProvisioningStore.StoredOperation(operationId, registrationId, requestHash, attested.thumbprint(),
+            store.insertOperation(new JdbcProvisioningStore.StoredOperation(operationId, registrationId, requestHash, proof.credential(),
                     RegistrationStatus.ASSIGNED, stateJson(state), now));
-            events.emit(SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
+            SecurityEvent.Builder assigned = SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.registration.assigned").source("provisioning")
                     .outcome(SecurityEvent.Outcome.SUCCESS).severity(Severity.INFORMATIONAL).device(deviceId).actor("device:" + registrationId)
                     .message("registration '" + registrationId + "' assigned to " + finalHub + " (" + finalSubstatus.wireName() + ") by " + enrollment.reference())
                     .detail("registrationId", registrationId).detail("hub", finalHub).detail("substatus", finalSubstatus.wireName())
-                    .detail("enrollment", enrollment.reference()).detail("idevidSha256", attested.thumbprint())
-                    .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source).build());
+                    .detail("enrollment", enrollment.reference()).detail("attestation", proof.type()).detail("idevidSha256", proof.credential())
+                    .detail("certificateIssued", !chain.isEmpty()).detail("sourceAddress", source);
+            proof.details().forEach(assigned::detail);
+            events.emit(assigned.build());
             return new RegistrationOperation(operationId, registrationId, RegistrationStatus.ASSIGNED, Optional.of(state), Optional.empty());
         });
+    }
+
+    /** Who the device proved to be: the credential operations are bound to, names for allocation, and how to find its enrollment. */
+    private record Proof(String credential, String type, String subject, String issuer, java.util.function.Supplier<Enrollment> enrollment,
+                         java.util.Map<String, String> details) {
+    }
+
+    /**
+     * Holdfast's TPM flow (docs/provisioning-tpm.md). The registration id is the EK's (Base32 of SHA-256 of
+     * its TPM2B_PUBLIC), so the individual enrollment is found by it and its EK must be the one presented.
+     * Without an activation the answer is a challenge (thrown); with one, the challenge is verified and
+     * consumed, and the CSR goes on to the same issuance as X.509's CSR extension. The per-device limit
+     * applies to both steps: each costs the server a credential or a verification.
+     */
+    private Proof tpmProof(String registrationId, String member, RegistrationRequest request, String source, Instant now) {
+        TpmAttestor.Member m = TpmAttestor.parse(member);
+        if (tpm == null) {
+            throw ProvisioningRefusal.unauthorized("tpm-not-configured", "TPM attestation is not configured on this server").exception();
+        }
+        Enrollment e = store.enrollment("individual", registrationId)
+                .orElseThrow(() -> ProvisioningRefusal.unauthorized("no-enrollment", "no individual TPM enrollment for registration id '" + registrationId
+                        + "' (the Base32 of SHA-256 of the EK's TPM2B_PUBLIC)").exception());
+        if (!(e instanceof Enrollment.Individual individual) || !(individual.attestation() instanceof EnrollmentAttestation.Tpm)) {
+            throw ProvisioningRefusal.unauthorized("attestation-mismatch", "individual enrollment " + e.reference()
+                    + " expects " + e.attestation().type() + " attestation, not TPM").exception();
+        }
+        if (!e.settings().enabled()) {
+            throw ProvisioningRefusal.unauthorized("enrollment-disabled", "enrollment " + e.reference() + " is disabled; registration of '"
+                    + registrationId + "' refused").exception();
+        }
+        limits.checkDevice(registrationId);
+        if (m.activation().isEmpty()) {
+            TpmChallengeIssuedException issued = tpm.challenge(registrationId, individual, m, now);
+            events.emit(SecurityEvent.builder(EventClass.AUTHENTICATION, "provisioning.tpm.challenged").source("provisioning")
+                    .outcome(SecurityEvent.Outcome.UNKNOWN).severity(Severity.INFORMATIONAL).actor("device:" + registrationId)
+                    .message("TPM credential challenge " + issued.challenge().id() + " made for '" + registrationId + "' (" + e.reference() + ")")
+                    .detail("registrationId", registrationId).detail("challengeId", issued.challenge().id())
+                    .detail("expiresAt", issued.challenge().expiresAt().toString()).detail("sourceAddress", source).build());
+            throw issued;
+        }
+        Bytes csr = request.csr().orElseThrow(() -> ProvisioningRefusal.malformed("csr-required",
+                "a TPM activation must carry the csr for the TPM key (Base64 DER PKCS#10)").exception());
+        // The CSR's own rules first: verify consumes the challenge, so what can be refused without it is refused before.
+        parseCsr(csr, registrationId);
+        AttestedKey key = tpm.verify(registrationId, individual, m, csr);
+        // The operation is bound to the TPM key: SHA-256 of its TPM name, shaped like an X.509 thumbprint.
+        String credential = sha256(key.keyName().hex());
+        java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("tpmKeyName", key.keyName().hex());
+        details.put("tpmAkName", key.akName().hex());
+        details.put("tpmEkName", key.ekName().hex());
+        details.put("tpmChallengeId", key.challengeId());
+        key.ekCertificateSha256().ifPresent(h -> details.put("ekCertificateSha256", h));
+        return new Proof(credential, "tpm", "CN=" + registrationId, "TPM EK " + key.ekName().hex(), () -> e, details);
     }
 
     private void writeDevice(DeviceId id, Optional<Device> existing, String hub, EnrollmentSettings s, Authentication auth, JsonDocument desired,

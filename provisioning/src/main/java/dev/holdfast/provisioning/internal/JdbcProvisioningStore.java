@@ -429,6 +429,46 @@ public final class JdbcProvisioningStore {
         });
     }
 
+    // ---- TPM challenges (V2): the open challenges, and the one-time-use ledger of TpmAttestation
+
+    /** Stores an open challenge ({@code record} is its JSON) and purges the ones that expired before {@code now}. */
+    public void putTpmChallenge(String id, String registrationId, String record, Instant createdAt, Instant expiresAt) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM prov_tpm_challenge WHERE expires_at < ?")) {
+                ps.setLong(1, createdAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO prov_tpm_challenge (id, registration_id, record, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, registrationId);
+                ps.setString(3, record);
+                ps.setLong(4, createdAt.toEpochMilli());
+                ps.setLong(5, expiresAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The open challenge {@code id} made for {@code registrationId}, as stored JSON. */
+    public Optional<String> tpmChallenge(String id, String registrationId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT record FROM prov_tpm_challenge WHERE id = ? AND registration_id = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, registrationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** Consumes a challenge: true for the one caller whose single-row DELETE removed it, false afterwards (a replay). */
+    public boolean consumeTpmChallenge(String id) {
+        return db.withConnection(c -> update(c, "DELETE FROM prov_tpm_challenge WHERE id = ?", id) == 1);
+    }
+
     private static int update(Connection c, String sql, String arg) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);

@@ -371,6 +371,16 @@ public final class Settings {
             .defaultValue(Duration.ofDays(180)).min(Duration.ZERO)
             .doc("A device whose model reaches its end of support within this is flagged (low severity)."));
 
+    // provisioning: TPM attestation -----------------------------------------------------------------
+
+    public static final Setting<Path> PROVISIONING_TPM_EK_ROOTS_DIRECTORY = add(Setting.define(
+                    "provisioning.tpm.ekRootsDirectory", SettingType.PATH)
+            .optional()
+            .doc("A directory of TPM manufacturer CA certificates (PEM or DER, one or more per file; self-signed ones "
+                    + "are roots, the others intermediates) that EK certificates of TPM devices must chain to. Unset: "
+                    + "EK certificates are refused and TPM devices attest with the EK public key their individual "
+                    + "enrollment names."));
+
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
             "hub", "The device hub's MQTT listener.",

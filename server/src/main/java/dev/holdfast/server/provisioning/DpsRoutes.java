@@ -8,6 +8,7 @@ import dev.holdfast.provisioning.RegistrationOperation;
 import dev.holdfast.provisioning.RegistrationRequest;
 import dev.holdfast.provisioning.RegistrationService;
 import dev.holdfast.provisioning.RegistrationStatus;
+import dev.holdfast.provisioning.TpmChallengeIssuedException;
 import dev.holdfast.server.http.ApiServer;
 import dev.holdfast.server.http.RouteModule;
 import io.javalin.config.RoutesConfig;
@@ -25,7 +26,8 @@ import java.util.List;
  * /{idScope}/registrations/{registrationId}/register} answers 202 with {@code Retry-After} and the
  * operation; {@code GET /{idScope}/registrations/{registrationId}/operations/{operationId}} answers 200
  * with the registration state. X.509 attestation comes from the TLS client certificate the listener
- * requested. Errors are Azure's {@code {"errorCode","trackingId","message","info"}}, not problem+json,
+ * requested; TPM attestation (docs/provisioning-tpm.md) comes in the body: the first PUT answers 401 with
+ * the credential challenge, the second, with the activation, answers 200 with the assigned operation. Errors are Azure's {@code {"errorCode","trackingId","message","info"}}, not problem+json,
  * because device SDKs parse that shape.
  */
 public final class DpsRoutes implements RouteModule {
@@ -51,9 +53,18 @@ public final class DpsRoutes implements RouteModule {
             return;
         }
         try {
-            RegistrationOperation op = service.register(ctx.pathParam("idScope"), ctx.pathParam("registrationId"), body, evidence(ctx), ctx.ip());
+            AttestationEvidence evidence = evidence(ctx);
+            RegistrationOperation op = service.register(ctx.pathParam("idScope"), ctx.pathParam("registrationId"), body, evidence, ctx.ip());
+            if (evidence instanceof AttestationEvidence.None) {
+                // Only a TPM activation succeeds without a client certificate. The device has nothing to
+                // authenticate a later poll with, so it gets the decided operation in this answer.
+                ctx.status(200).contentType("application/json; charset=utf-8").result(DpsJson.operation(op));
+                return;
+            }
             ctx.status(202).header("Retry-After", String.valueOf(service.retryAfterSeconds()))
                     .contentType("application/json; charset=utf-8").result(DpsJson.operation(op.asAssigning()));
+        } catch (TpmChallengeIssuedException e) {
+            ctx.status(401).contentType("application/json; charset=utf-8").result(DpsJson.tpmChallenge(e, DpsJson.newTrackingId()));
         } catch (ProvisioningRefusedException e) {
             error(ctx, e.refusal(), ctx.pathParam("registrationId"));
         }

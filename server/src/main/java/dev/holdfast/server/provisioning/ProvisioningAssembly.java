@@ -4,6 +4,7 @@ import dev.holdfast.events.EventSink;
 import dev.holdfast.pki.Pki;
 import dev.holdfast.pki.TlsPolicy;
 import dev.holdfast.provisioning.Provisioning;
+import dev.holdfast.provisioning.tpm.TpmEkRoots;
 import dev.holdfast.registry.Registry;
 import dev.holdfast.server.config.HoldfastConfig;
 import dev.holdfast.server.config.Settings;
@@ -41,8 +42,17 @@ public final class ProvisioningAssembly {
         db.migrate("provisioning");
         Provisioning.Settings settings = new Provisioning.Settings(config.find(Settings.PROVISIONING_REGION).orElse(""),
                 config.get(Settings.PROVISIONING_RATE_LIMIT_PER_DEVICE), config.get(Settings.PROVISIONING_RATE_LIMIT_PER_SOURCE),
-                Duration.ofSeconds(60), config.get(Settings.PROVISIONING_RETRY_AFTER), webhookTls(config.get(Settings.PROVISIONING_WEBHOOK_TRUSTED_CAS)));
+                Duration.ofSeconds(60), config.get(Settings.PROVISIONING_RETRY_AFTER), webhookTls(config.get(Settings.PROVISIONING_WEBHOOK_TRUSTED_CAS)),
+                config.find(Settings.PROVISIONING_TPM_EK_ROOTS_DIRECTORY).map(ProvisioningAssembly::ekRoots));
         return new ProvisioningAssembly(Provisioning.open(db, pki.ca(), registry.devices(), events, clock, settings));
+    }
+
+    private static TpmEkRoots ekRoots(Path dir) {
+        try {
+            return TpmEkRoots.load(dir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("provisioning.tpm.ekRootsDirectory: " + e.getMessage(), e);
+        }
     }
 
     private static SSLContext webhookTls(List<Path> files) {
