@@ -6,7 +6,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
-import com.microsoft.azure.sdk.iot.provisioning.security.hsm.SecurityProviderX509Cert;
 import dev.holdfast.pki.TlsPolicy;
 import dev.holdfast.provisioning.AllocationPolicy;
 import dev.holdfast.provisioning.Enrollment;
@@ -84,26 +83,11 @@ class DpsOverHttpsIT {
         if (server != null) server.close();
     }
 
-    /** The SDK's X.509 provider, with our trust bundle instead of the Azure roots (PROTOCOLS.md). */
-    static final class HoldfastX509Provider extends SecurityProviderX509Cert {
-        private final SSLContext context;
-
-        HoldfastX509Provider(TestManufacturerCa.Device d) {
-            super(d.leaf(), d.keys().getPrivate(), d.chain().subList(1, d.chain().size()));
-            this.context = TlsPolicy.sslContext(d.keys().getPrivate(), d.chain().toArray(X509Certificate[]::new), trust);
-        }
-
-        @Override
-        public SSLContext getSSLContext() {
-            return context;
-        }
-    }
-
     @Test
     void azureSdkOverHttps_isAssignedAHubAndADeviceId() throws Exception {
         TestManufacturerCa.Device d = maker.device("azure-sdk-meter-1");
         ProvisioningDeviceClient client = ProvisioningDeviceClient.create("127.0.0.1:" + server.httpsPort(), provisioning.idScope(),
-                ProvisioningDeviceClientTransportProtocol.HTTPS, new HoldfastX509Provider(d));
+                ProvisioningDeviceClientTransportProtocol.HTTPS, new AzureX509Provider(d, trust));
         try {
             ProvisioningDeviceClientRegistrationResult r = client.registerDeviceSync();
             assertThat(r.getProvisioningDeviceClientStatus()).isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);

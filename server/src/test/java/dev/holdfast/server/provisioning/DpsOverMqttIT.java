@@ -6,7 +6,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
-import com.microsoft.azure.sdk.iot.provisioning.security.hsm.SecurityProviderX509Cert;
 import dev.holdfast.pki.TlsPolicy;
 import dev.holdfast.provisioning.AllocationPolicy;
 import dev.holdfast.provisioning.Enrollment;
@@ -71,8 +70,8 @@ class DpsOverMqttIT {
                 .with(dev.holdfast.server.config.Settings.SERVER_TLS_SUBJECT_ALT_NAMES, List.of(address)));
         provisioning = server.provisioning().provisioning();
         maker = TestManufacturerCa.root("Acme MQTT Devices Root CA");
-        ManufacturerCa up = provisioning.uploadManufacturerCa("acme-mqtt", der(maker.certificate), Optional.empty(), "test");
-        provisioning.verifyManufacturerCa("acme-mqtt", der(maker.proof(up.verificationCode())), "test");
+        ManufacturerCa up = provisioning.uploadManufacturerCa("acme-mqtt", DpsOverHttpsIT.der(maker.certificate), Optional.empty(), "test");
+        provisioning.verifyManufacturerCa("acme-mqtt", DpsOverHttpsIT.der(maker.proof(up.verificationCode())), "test");
         provisioning.linkHub(new LinkedHub("hub-a", "hub-a.example.test", 1, "eu", true), "test");
         provisioning.createGroup(new Enrollment.Group("mqtt-meters", new EnrollmentAttestation.X509Ca("acme-mqtt"),
                 new EnrollmentSettings(true, JsonDocument.parse("{\"interval\":30}"), JsonDocument.parse("{\"line\":\"M\"}"), Optional.empty(), false,
@@ -86,25 +85,11 @@ class DpsOverMqttIT {
         if (server != null) server.close();
     }
 
-    static final class HoldfastX509Provider extends SecurityProviderX509Cert {
-        private final SSLContext context;
-
-        HoldfastX509Provider(TestManufacturerCa.Device d) {
-            super(d.leaf(), d.keys().getPrivate(), d.chain().subList(1, d.chain().size()));
-            this.context = TlsPolicy.sslContext(d.keys().getPrivate(), d.chain().toArray(X509Certificate[]::new), trust);
-        }
-
-        @Override
-        public SSLContext getSSLContext() {
-            return context;
-        }
-    }
-
     @Test
     void azureSdkOverMqtt_isAssignedAHubAndADeviceId() throws Exception {
         TestManufacturerCa.Device d = maker.device("azure-mqtt-meter-1");
         ProvisioningDeviceClient client = ProvisioningDeviceClient.create(address, provisioning.idScope(),
-                ProvisioningDeviceClientTransportProtocol.MQTT, new HoldfastX509Provider(d));
+                ProvisioningDeviceClientTransportProtocol.MQTT, new AzureX509Provider(d, trust));
         try {
             ProvisioningDeviceClientRegistrationResult r = client.registerDeviceSync();
             assertThat(r.getProvisioningDeviceClientStatus()).isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
@@ -124,7 +109,7 @@ class DpsOverMqttIT {
         TestManufacturerCa rogue = TestManufacturerCa.root("Rogue Root CA");
         TestManufacturerCa.Device d = rogue.device("rogue-mqtt-1");
         ProvisioningDeviceClient client = ProvisioningDeviceClient.create(address, provisioning.idScope(),
-                ProvisioningDeviceClientTransportProtocol.MQTT, new HoldfastX509Provider(d));
+                ProvisioningDeviceClientTransportProtocol.MQTT, new AzureX509Provider(d, trust));
         try {
             ProvisioningDeviceClientRegistrationResult r;
             try {
@@ -141,11 +126,4 @@ class DpsOverMqttIT {
         }
     }
 
-    private static byte[] der(X509Certificate c) {
-        try {
-            return c.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new AssertionError(e);
-        }
-    }
 }
