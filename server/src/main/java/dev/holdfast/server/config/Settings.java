@@ -308,6 +308,29 @@ public final class Settings {
             .doc("How long security events stay in the local event log. Exporters (syslog, SIEM) receive "
                     + "events as they happen, so this bounds only the history kept here."));
 
+    // events: exporters to SIEMs, alert rules, retention schedule (issue 6) ---------------------------
+
+    public static final Setting<Duration> EVENTS_RETENTION_INTERVAL = add(Setting.define("events.retentionInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
+            .doc("How often events older than events.retention are deleted, in small batches between appends."));
+
+    public static final Setting<List<dev.holdfast.server.events.ExporterConfig>> EVENTS_EXPORTERS = add(Setting.define("events.exporters",
+                    SettingType.objects("exporter", "exporters", EventSettingsReaders::exporter))
+            .defaultValue(List.of())
+            .doc("Where security events are sent, each with its own durable cursor: a list of mappings with name, type "
+                    + "(syslog, webhook, kafka or file), optional classes, minSeverity, batchSize, backoff.initial and "
+                    + "backoff.max, and the type's own fields (docs/events.md). In the environment: a JSON array."));
+
+    public static final Setting<List<dev.holdfast.events.alert.AlertRule>> EVENTS_ALERT_RULES = add(Setting.define("events.alertRules",
+                    SettingType.objects("alert rule", "alert rules", EventSettingsReaders::alertRule))
+            .defaultValue(List.of())
+            .doc("Alert rules over the event stream, each emitting detection findings: a list of mappings with name, type "
+                    + "(threshold, certificateExpiry or newNetwork), severity, and a CEL condition (docs/events.md)."));
+
+    public static final Setting<Duration> EVENTS_CERTIFICATE_CHECK_INTERVAL = add(Setting.define(
+                    "events.certificateCheckInterval", SettingType.DURATION)
+            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
+            .doc("How often certificateExpiry alert rules look at the unrevoked certificates."));
     // provisioning ------------------------------------------------------------------------------------
 
     public static final Setting<String> PROVISIONING_REGION = add(Setting.define("provisioning.region", SettingType.STRING)
@@ -337,29 +360,16 @@ public final class Settings {
             .defaultValue(List.of())
             .doc("PEM files with the CA certificates that custom allocation webhooks' server certificates must "
                     + "chain to. Empty: the JDK's default trust store."));
-    // events: exporters to SIEMs, alert rules, retention schedule (issue 6) ---------------------------
+    // provisioning: TPM attestation -----------------------------------------------------------------
 
-    public static final Setting<Duration> EVENTS_RETENTION_INTERVAL = add(Setting.define("events.retentionInterval", SettingType.DURATION)
-            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
-            .doc("How often events older than events.retention are deleted, in small batches between appends."));
+    public static final Setting<Path> PROVISIONING_TPM_EK_ROOTS_DIRECTORY = add(Setting.define(
+                    "provisioning.tpm.ekRootsDirectory", SettingType.PATH)
+            .optional()
+            .doc("A directory of TPM manufacturer CA certificates (PEM or DER, one or more per file; self-signed ones "
+                    + "are roots, the others intermediates) that EK certificates of TPM devices must chain to. Unset: "
+                    + "EK certificates are refused and TPM devices attest with the EK public key their individual "
+                    + "enrollment names."));
 
-    public static final Setting<List<dev.holdfast.server.events.ExporterConfig>> EVENTS_EXPORTERS = add(Setting.define("events.exporters",
-                    SettingType.objects("exporter", "exporters", EventSettingsReaders::exporter))
-            .defaultValue(List.of())
-            .doc("Where security events are sent, each with its own durable cursor: a list of mappings with name, type "
-                    + "(syslog, webhook, kafka or file), optional classes, minSeverity, batchSize, backoff.initial and "
-                    + "backoff.max, and the type's own fields (docs/events.md). In the environment: a JSON array."));
-
-    public static final Setting<List<dev.holdfast.events.alert.AlertRule>> EVENTS_ALERT_RULES = add(Setting.define("events.alertRules",
-                    SettingType.objects("alert rule", "alert rules", EventSettingsReaders::alertRule))
-            .defaultValue(List.of())
-            .doc("Alert rules over the event stream, each emitting detection findings: a list of mappings with name, type "
-                    + "(threshold, certificateExpiry or newNetwork), severity, and a CEL condition (docs/events.md)."));
-
-    public static final Setting<Duration> EVENTS_CERTIFICATE_CHECK_INTERVAL = add(Setting.define(
-                    "events.certificateCheckInterval", SettingType.DURATION)
-            .defaultValue(Duration.ofHours(1)).min(Duration.ofSeconds(1))
-            .doc("How often certificateExpiry alert rules look at the unrevoked certificates."));
     // posture -----------------------------------------------------------------------------------------
 
     public static final Setting<Duration> POSTURE_EVALUATION_INTERVAL = add(Setting.define("posture.evaluationInterval", SettingType.DURATION)
@@ -370,16 +380,6 @@ public final class Settings {
     public static final Setting<Duration> POSTURE_END_OF_SUPPORT_WARNING = add(Setting.define("posture.endOfSupportWarning", SettingType.DURATION)
             .defaultValue(Duration.ofDays(180)).min(Duration.ZERO)
             .doc("A device whose model reaches its end of support within this is flagged (low severity)."));
-
-    // provisioning: TPM attestation -----------------------------------------------------------------
-
-    public static final Setting<Path> PROVISIONING_TPM_EK_ROOTS_DIRECTORY = add(Setting.define(
-                    "provisioning.tpm.ekRootsDirectory", SettingType.PATH)
-            .optional()
-            .doc("A directory of TPM manufacturer CA certificates (PEM or DER, one or more per file; self-signed ones "
-                    + "are roots, the others intermediates) that EK certificates of TPM devices must chain to. Unset: "
-                    + "EK certificates are refused and TPM devices attest with the EK public key their individual "
-                    + "enrollment names."));
 
     private static final Catalogue CATALOGUE = new Catalogue(DEFINED, rules(), Map.of(
             "server", "The HTTPS listener and the server's own identity.",
