@@ -25,7 +25,7 @@ import java.util.Map;
  * A route's CEL condition, compiled once. The expression sees {@code message} (a map with
  * {@code properties} and {@code system}, maps of strings; {@code deviceId}; {@code moduleId},
  * {@code ""} when none; {@code will}, a bool) and {@code body}, the JSON body (an empty map when the
- * body is not JSON). It must yield a bool; an expression that fails on one message (a missing key, a
+ * body is not JSON). The standard macros ({@code has}, {@code exists}, {@code all}, ...) are on. It must yield a bool; an expression that fails on one message (a missing key, a
  * wrong type) does not match it.
  */
 public final class RouteCondition {
@@ -33,6 +33,7 @@ public final class RouteCondition {
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
             .addVar("message", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("body", SimpleType.DYN)
             .setResultType(SimpleType.BOOL)
