@@ -89,7 +89,9 @@ public final class RouteCondition {
         if (bytes.length == 0) return Map.of();
         try {
             JsonNode n = JSON.readTree(bytes);
-            return n == null ? Map.of() : cel(n, 0);
+            Object v = n == null ? null : cel(n, 0);
+            // A JSON null or no document at all (only whitespace, found by fuzzing): the empty map, never null.
+            return v == null ? Map.of() : v;
         } catch (IOException | RuntimeException notJson) {
             return Map.of();
         }

@@ -85,6 +85,8 @@ class TelemetryRouterTest {
         assertThat(matches(HOT, msg("d1", Map.of("alarm", "high"), "not json"))).as("body not JSON").isFalse();
         assertThat(matches("message.system.ct == 'application/json' && message.deviceId.startsWith('d')",
                 msg("d1", Map.of(), "{}"))).isTrue();
+        assertThat(matches("body.size() == 0", msg("d1", Map.of(), "\u0000\u0000\u0000 "))).as("no JSON document (found by fuzzing)").isTrue();
+        assertThat(matches("body.size() == 0", msg("d1", Map.of(), "null"))).isTrue();
         assertThat(matches("has(body.t) && !has(message.properties.alarm)", msg("d1", Map.of(), "{\"t\": 1}"))).isTrue();
         assertThat(matches("body.readings.exists(r, r > 100)", msg("d1", Map.of(), "{\"readings\": [1, 2, 150]}"))).isTrue();
         assertThat(matches("body.sensors[1].ok", msg("d1", Map.of(), "{\"sensors\":[{\"ok\":false},{\"ok\":true}]}"))).isTrue();
