@@ -80,6 +80,7 @@ public final class MqttHub implements AutoCloseable {
     private final HubContext context;
     private final JdbcCloudToDeviceQueue cloudToDevice;
     private final JdbcTelemetryStore store;
+    private final dev.holdfast.hub.routing.TelemetryRouter router;
     private final DeviceRegistry registry;
     private final ExecutorService blocking;
     private final EventLoopGroup boss;
@@ -97,7 +98,10 @@ public final class MqttHub implements AutoCloseable {
         b.db.migrate("hub");
         this.cloudToDevice = new JdbcCloudToDeviceQueue(b.db, b.clock, config.cloudToDeviceMaxPending());
         this.store = new JdbcTelemetryStore(b.db, b.clock, config.telemetryRetention(), 100_000);
-        TelemetrySink sink = b.telemetry != null ? b.telemetry : store;
+        this.router = b.telemetry != null ? null
+                : new dev.holdfast.hub.routing.TelemetryRouter(b.routes.isEmpty() ? java.util.List.of(dev.holdfast.hub.routing.Route.defaultRoute()) : b.routes,
+                store, b.meters);
+        TelemetrySink sink = b.telemetry != null ? b.telemetry : router;
         HubEvents events = new HubEvents(b.events, blocking);
         this.context = new HubContext(config, new DeviceAuthenticator(b.ca, b.registry), b.policy, b.provisioning, sink, cloudToDevice,
                 b.registry, events, null, blocking, b.clock);
@@ -326,6 +330,11 @@ public final class MqttHub implements AutoCloseable {
         return s.invoke(method, payloadJson, timeout.toMillis());
     }
 
+    /** The telemetry routes (null when a custom sink was given to the builder). */
+    public dev.holdfast.hub.routing.TelemetryRouter router() {
+        return router;
+    }
+
     /** The built-in telemetry store (its recent messages, for the API and tests). */
     public JdbcTelemetryStore telemetryStore() {
         return store;
@@ -349,6 +358,7 @@ public final class MqttHub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (router != null) router.close();
         store.close();
         log.info("hub stopped");
     }
@@ -365,6 +375,7 @@ public final class MqttHub implements AutoCloseable {
         private AccessPolicy policy = AccessPolicy.ALLOW_ALL;
         private ProvisioningGateway provisioning = ProvisioningGateway.NONE;
         private TelemetrySink telemetry;
+        private java.util.List<dev.holdfast.hub.routing.Route> routes = java.util.List.of();
         private MeterRegistry meters = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
         private boolean preferBoringSsl = true;
@@ -396,6 +407,12 @@ public final class MqttHub implements AutoCloseable {
         /** Unset: the built-in telemetry store in the database. */
         public Builder telemetry(TelemetrySink s) {
             this.telemetry = s;
+            return this;
+        }
+
+        /** Unset or empty: the default route, every message to the built-in store. Ignored with {@link #telemetry}. */
+        public Builder routes(java.util.List<dev.holdfast.hub.routing.Route> r) {
+            this.routes = java.util.List.copyOf(r);
             return this;
         }
 

@@ -39,8 +39,8 @@ public final class JdbcTelemetryStore implements TelemetrySink, AutoCloseable {
 
     /** The write queue is full. */
     public static final class Overloaded extends RuntimeException {
-        Overloaded(int capacity) {
-            super("telemetry store queue is full (" + capacity + " messages waiting to be written)");
+        public Overloaded(int capacity) {
+            super("telemetry queue is full (" + capacity + " messages waiting to be written)");
         }
     }
 
@@ -147,6 +147,44 @@ public final class JdbcTelemetryStore implements TelemetrySink, AutoCloseable {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** Messages with an id above {@code afterId}, oldest first (webhook routes read with a cursor). */
+    public List<Stored> after(long afterId, int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, device_id, module_id, enqueued_at, system, properties, body, will "
+                    + "FROM hub_telemetry WHERE id > ? ORDER BY id LIMIT ?")) {
+                ps.setLong(1, afterId);
+                ps.setInt(2, limit);
+                return rows(ps);
+            }
+        });
+    }
+
+    /** The highest stored id, 0 when empty. */
+    public long lastId() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM hub_telemetry"); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /** The database the store writes to (route cursors live beside it). */
+    public Database database() {
+        return db;
+    }
+
+    private static List<Stored> rows(PreparedStatement ps) throws java.sql.SQLException {
+        List<Stored> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Stored(rs.getLong(1), new TelemetryMessage(rs.getString(2), Optional.ofNullable(rs.getString(3)),
+                        Instant.ofEpochMilli(rs.getLong(4)), map(rs.getString(5)), map(rs.getString(6)), Bytes.wrapOwned(rs.getBytes(7)),
+                        rs.getInt(8) != 0)));
+            }
+        }
+        return out;
     }
 
     /** The device's most recent messages, newest first. */

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 @Command(name = "hub", mixinStandardHelpOptions = true, description = "Device hubs: linked hubs that provisioning assigns devices to; live sessions, cloud-to-device messages, direct methods, twins.",
         subcommands = {HubLinkCommands.Link.class, HubLinkCommands.Unlink.class, HubLinkCommands.ListHubs.class, HubCommand.Sessions.class, HubCommand.Kick.class, HubCommand.C2d.class, HubCommand.Method.class, HubCommand.TwinCmd.class,
-                HubCommand.Telemetry.class})
+                HubCommand.Telemetry.class, HubCommand.Routes.class})
 public final class HubCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -196,6 +196,23 @@ public final class HubCommand implements Runnable {
                 if (!p.isObject()) throw CliFailure.usage("JSON: not an object");
                 JsonNode twin = admin.client().patch("/api/v1/devices/" + DeviceCommand.segment(id) + "/twin", Map.of("properties", Map.of("desired", p)));
                 System.out.println("desired properties of " + id + " now at version " + twin.at("/properties/desired/$version").asText("?"));
+            }
+        }
+    }
+
+    @Command(name = "routes", mixinStandardHelpOptions = true, description = "The telemetry routes (hub.routes) and their counters since the server started.")
+    static final class Routes implements Runnable {
+        @Mixin
+        AdminOptions admin;
+
+        @Override
+        public void run() {
+            JsonNode page = admin.client().get("/api/v1/hub/routes");
+            for (JsonNode r : page.path("items")) {
+                System.out.println(r.path("name").asText() + "  " + r.path("endpoint").asText()
+                        + (r.has("target") ? " " + r.path("target").asText() : "")
+                        + "  matched=" + r.path("matched").asLong() + " delivered=" + r.path("delivered").asLong() + " failed=" + r.path("failed").asLong()
+                        + "  if " + r.path("condition").asText());
             }
         }
     }

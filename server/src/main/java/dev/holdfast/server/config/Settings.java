@@ -147,6 +147,17 @@ public final class Settings {
             .defaultValue(Duration.ofDays(7)).min(Duration.ofHours(1))
             .doc("How long the built-in telemetry store keeps device-to-cloud messages."));
 
+    // hub: telemetry routing (issue 5) ----------------------------------------------------------------
+
+    public static final Setting<List<dev.holdfast.hub.routing.Route>> HUB_ROUTES = add(Setting.define("hub.routes",
+                    SettingType.objects("route", "routes", HubSettingsReaders::route))
+            .defaultValue(List.of())
+            .doc("Telemetry routes: a list of mappings with name, condition (CEL over message.properties, "
+                    + "message.system, message.deviceId and the JSON body; default true) and endpoint (store, file or "
+                    + "webhook) with the endpoint's fields: file: path, maxBytes, keep; webhook: url (https), "
+                    + "tls.caFile, timeout, backoff.initial, backoff.max (docs/hub.md). Empty: every message to the "
+                    + "built-in store. In the environment: a JSON array."));
+
     // store -------------------------------------------------------------------------------------------
 
     public static final Setting<String> STORE_JDBC_URL = add(Setting.define("store.jdbcUrl", SettingType.STRING)
@@ -418,6 +429,7 @@ public final class Settings {
     private static List<Rule> rules() {
         List<Rule> rules = new ArrayList<>();
         rules.add(new Rule(EVENTS_EXPORTERS.key(), c -> duplicate(c.find(EVENTS_EXPORTERS).orElse(List.of()).stream().map(e -> e.spec().name()).toList())));
+        rules.add(new Rule(HUB_ROUTES.key(), c -> duplicate(c.find(HUB_ROUTES).orElse(List.of()).stream().map(r -> r.name()).toList())));
         rules.add(new Rule(EVENTS_ALERT_RULES.key(), c -> duplicate(c.find(EVENTS_ALERT_RULES).orElse(List.of()).stream().map(r -> r.name()).toList())));
         rules.add(new Rule(PKI_CA_PKCS11_PIN_FILE.key(), c -> usesPkcs11(c) && c.find(PKI_CA_PKCS11_PIN_FILE).isEmpty()
                 ? "required when pki.ca.keyBackend is pkcs11" : null));

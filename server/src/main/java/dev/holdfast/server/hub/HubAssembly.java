@@ -44,7 +44,8 @@ public final class HubAssembly implements AutoCloseable {
     public static HubAssembly start(HoldfastConfig config, ServerIdentity identity, Pki pki, Registry registry, Database db, EventSink events,
                                     MeterRegistry meters, dev.holdfast.hub.ProvisioningGateway provisioning) {
         MqttHub hub = MqttHub.builder(config(config), identity.privateKey(), identity.chain().toArray(X509Certificate[]::new), pki.ca(),
-                registry.devices(), db, events).meters(meters).provisioning(provisioning).build();
+                registry.devices(), db, events).meters(meters).provisioning(provisioning)
+                .routes(config.get(Settings.HUB_ROUTES)).build();
         try {
             return new HubAssembly(hub.start());
         } catch (RuntimeException e) {

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The hub over REST, under {@code /api/v1/hub} (bearer token required): live sessions (list, show,
  * end), cloud-to-device messages (send, status, a device's recent ones), direct methods, and the
- * built-in telemetry store. Desired properties are changed through the registry's twin resource
+ * built-in telemetry store, the telemetry routes. Desired properties are changed through the registry's twin resource
  * ({@code PATCH /api/v1/devices/{id}/twin}); the hub pushes the change to a connected device.
  */
 public final class HubRoutes implements RouteModule {
@@ -57,6 +57,29 @@ public final class HubRoutes implements RouteModule {
                         + "' does not exist").exception())))));
         routes.post("/api/v1/hub/devices/{deviceId}/methods/{method}", t(this::invoke));
         routes.get("/api/v1/hub/devices/{deviceId}/telemetry", t(this::telemetry));
+        routes.get("/api/v1/hub/routes", t(this::telemetryRoutes));
+    }
+
+    /** The configured telemetry routes (hub.routes) with their counters since start. */
+    private void telemetryRoutes(Context ctx) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode items = out.putArray("items");
+        dev.holdfast.hub.routing.TelemetryRouter router = hub.router();
+        if (router != null) {
+            for (dev.holdfast.hub.routing.Route r : router.routes()) {
+                ObjectNode n = items.addObject();
+                n.put("name", r.name());
+                n.put("condition", r.condition().toString());
+                switch (r.endpoint()) {
+                    case dev.holdfast.hub.routing.RouteEndpoint.Store s -> n.put("endpoint", "store");
+                    case dev.holdfast.hub.routing.RouteEndpoint.JsonLines j -> n.put("endpoint", "file").put("target", j.path().toString());
+                    case dev.holdfast.hub.routing.RouteEndpoint.Webhook w -> n.put("endpoint", "webhook").put("target", w.url().toString());
+                }
+                dev.holdfast.hub.routing.RouteMetrics m = router.metrics(r.name());
+                n.put("matched", m.matched()).put("delivered", m.delivered()).put("failed", m.failed());
+            }
+        }
+        ctx.json(out);
     }
 
     /** Translates the hub's refusals into problems, in one place. */

@@ -133,6 +133,10 @@ class HubCliIT {
 
                 CliRun telemetry = CliRun.of(args(common, "hub", "telemetry", "cli-dev-1"));
                 assertThat(telemetry.out()).contains("\"unit\":\"C\"").contains("21.5");
+                CliRun routes = CliRun.of(args(common, "hub", "routes"));
+                assertThat(routes.exit()).as(routes.err()).isZero();
+                assertThat(routes.out()).as("no hub.routes: the default route to the store").startsWith("default  store  matched=")
+                        .doesNotContain("matched=0 ").contains("failed=0").contains("if true");
 
                 CliRun kicked = CliRun.of(args(common, "hub", "kick", "cli-dev-1"));
                 assertThat(kicked.exit()).as(kicked.err()).isZero();
