@@ -136,8 +136,8 @@ public final class FleetConnectHarness {
                 "hub.mqtt.bindAddress: 127.0.0.1", "hub.mqtt.port: " + mqtt,
                 "hub.limits.connectionsPerSecondPerSource: 100000",
                 "provisioning.rateLimit.perDevicePerMinute: 0", "provisioning.rateLimit.perSourcePerMinute: 0", ""));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + serverHeap, "-cp", System.getProperty("java.class.path"),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx" + serverHeap, "-cp", System.getProperty("java.class.path"),
                 "dev.holdfast.server.Main", "server", "--data-dir", data.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
         // The CA passphrase goes through the environment, never the command line.

@@ -78,7 +78,9 @@ class HubClientRestartIT {
             assertThat(p.hubHost()).isEqualTo(HUB);
 
             HubClientConfig hubConfig = HubClientConfig.builder(p.hubHost(), p.deviceId(), p.operational(), trust).port(hubPort)
-                    .connectHost("127.0.0.1").backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
+                    // A short keep-alive: should a stopping server leave the TCP connection half open, the SDK's
+                    // dead-peer detection (no packet for 1.5 x keep-alive) ends it rather than the test's timeout.
+                    .connectHost("127.0.0.1").keepAlive(Duration.ofSeconds(4)).backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
                     .buffer(MESSAGES, OverflowPolicy.REJECT_NEW).build();
             List<CompletableFuture<Void>> futures = new ArrayList<>();
             try (HubClient client = HubClient.create(runtime, hubConfig)) {
@@ -100,7 +102,10 @@ class HubClientRestartIT {
                 awaitAcks(futures, RESTART_AFTER_ACKS, Duration.ofSeconds(60));
                 long acksBeforeStop = acked(futures);
                 server.close();
+                long stoppedAt = System.nanoTime();
                 server = TestServers.start(data, config);
+                System.out.printf("restart: server back after %d ms; client connects %d, disconnects %d, last error '%s'%n",
+                        (System.nanoTime() - stoppedAt) / 1_000_000, client.stats().connects(), client.stats().disconnects(), client.stats().lastError());
                 assertThat(server.hub().orElseThrow().hub().port()).isEqualTo(hubPort);
 
                 sender.join(Duration.ofSeconds(60));
