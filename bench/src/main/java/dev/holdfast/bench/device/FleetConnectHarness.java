@@ -174,6 +174,10 @@ public final class FleetConnectHarness {
                 Thread.sleep(hold * 1000L);
                 System.out.println("after holding " + hold + " s:");
                 System.out.println(sim.report().summary());
+                // "connected" in the report counts devices that ever connected; holding means connected now, with no drop meanwhile.
+                long now = sim.devices().stream().filter(d -> d.client() != null && d.client().isConnected()).count();
+                long drops = sim.devices().stream().filter(d -> d.client() != null).mapToLong(d -> d.client().stats().disconnects()).sum();
+                System.out.printf("connected now: %d; disconnections since connecting: %d%n", now, drops);
                 System.out.printf("live threads: %d; server RSS %d MiB; load average %.2f%n", Thread.activeCount(), rssKib(server.pid()) >> 10,
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
