@@ -124,7 +124,7 @@ class HubClientRestartIT {
                 JdbcTelemetryStore store = server.hub().orElseThrow().hub().telemetryStore();
                 Map<Integer, Integer> stored = new HashMap<>();
                 Pattern seq = Pattern.compile("\"seq\":(\\d+)");
-                for (JdbcTelemetryStore.Stored s : store.recent(p.deviceId(), MESSAGES * 4)) {
+                for (JdbcTelemetryStore.Stored s : store.recent(p.deviceId(), MESSAGES * 20)) {
                     Matcher m = seq.matcher(new String(s.message().body().toArray(), StandardCharsets.UTF_8));
                     if (m.find()) stored.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
                 }
