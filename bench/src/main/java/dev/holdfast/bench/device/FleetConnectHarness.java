@@ -3,6 +3,7 @@ package dev.holdfast.bench.device;
 import dev.holdfast.device.Certificates;
 import dev.holdfast.device.DeviceKey;
 import dev.holdfast.device.SoftwareKeys;
+import dev.holdfast.device.sim.EnrollmentApi;
 import dev.holdfast.device.sim.Factory;
 import dev.holdfast.device.sim.FleetSimulator;
 import dev.holdfast.device.sim.SimulationConfig;
@@ -21,6 +22,7 @@ import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +37,18 @@ import java.util.List;
  * JVM and prints connect time (per device p50/p95/max, whole fleet) and heap per connected device,
  * then holds them for a while with telemetry running and prints the report again.
  *
- * <p>Peer: until the Holdfast hub exists (issue 5), the harness starts a local Mosquitto (TLS,
- * client certificates required, the simulator's manufacturer CA trusted) and the devices connect
- * with their IDevIDs ({@code --provisioning none}); both sides of the handshake run on this machine.
- * After the merge, run {@code holdfast sim --devices 5000} against a local server instead.
+ * <p>Peers: {@code --peer holdfast} (the default) starts a Holdfast server in a separate JVM on
+ * 127.0.0.1 (its own heap, so the simulator's heap per device is the devices' alone; the server's
+ * resident memory is read from /proc), links a hub, uploads and verifies the simulator's manufacturer
+ * CA with an enrollment group, and every device provisions over DPS/HTTPS with the CSR extension and
+ * then connects to the hub over mutual-TLS MQTT, as in {@code holdfast demo}. {@code --peer mosquitto}
+ * starts a local Mosquitto (TLS, client certificates required, the manufacturer CA trusted) and the
+ * devices connect with their IDevIDs ({@code --provisioning none}). Both sides run on this machine.
  *
  * <pre>
  * java -Xmx2g -cp "bench/target/holdfast-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" dev.holdfast.bench.device.FleetConnectHarness \
- *   [--devices 5000] [--hold 30] [--interval-seconds 30] [--concurrency 64] [--io-threads 2] [--dir DIR]
+ *   [--peer holdfast|mosquitto] [--devices 5000] [--hold 30] [--interval-seconds 30] [--concurrency 64] [--io-threads 2]
+ *   [--server-heap 1g] [--dir DIR]
  * </pre>
  */
 public final class FleetConnectHarness {
@@ -53,6 +59,8 @@ public final class FleetConnectHarness {
         int concurrency = 64;
         int ioThreads = 2;
         Path dir = null;
+        String peer = "holdfast";
+        String serverHeap = "1g";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--devices" -> devices = Integer.parseInt(args[++i]);
@@ -61,10 +69,17 @@ public final class FleetConnectHarness {
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--io-threads" -> ioThreads = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--peer" -> peer = args[++i];
+                case "--server-heap" -> serverHeap = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (dir == null) dir = Files.createTempDirectory("fleet-bench");
+        if (peer.equals("holdfast")) {
+            againstHoldfast(dir, devices, hold, interval, concurrency, ioThreads, serverHeap);
+            return;
+        }
+        if (!peer.equals("mosquitto")) throw new IllegalArgumentException("--peer " + peer + " (expected: holdfast or mosquitto)");
         Factory factory = Factory.generate("Bench Manufacturer");
         DeviceKey brokerCaKey = SoftwareKeys.generateP256();
         X509Certificate brokerCa = ca(brokerCaKey);
@@ -106,6 +121,109 @@ public final class FleetConnectHarness {
         }
     }
 
+    static final String HUB = "hub-bench.holdfast.test";
+
+    /** The fleet against a Holdfast server in its own JVM: DPS over HTTPS with a CSR, then MQTT to the hub. */
+    static void againstHoldfast(Path dir, int devices, int hold, int interval, int concurrency, int ioThreads, String serverHeap) throws Exception {
+        int https = freePort();
+        int mqtt = freePort();
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("holdfast.yaml");
+        // Every device comes from 127.0.0.1: the per-source limits that guard a real hub would refuse the bench itself.
+        Files.writeString(config, String.join("\n",
+                "server.https.bindAddress: 127.0.0.1", "server.https.port: " + https, "server.publicHostname: 127.0.0.1",
+                "server.tls.subjectAltNames: [" + HUB + "]", "server.shutdownGracePeriod: 2s",
+                "hub.mqtt.bindAddress: 127.0.0.1", "hub.mqtt.port: " + mqtt,
+                "hub.limits.connectionsPerSecondPerSource: 100000",
+                "provisioning.rateLimit.perDevicePerMinute: 0", "provisioning.rateLimit.perSourcePerMinute: 0", ""));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx" + serverHeap, "-cp", System.getProperty("java.class.path"),
+                "dev.holdfast.server.Main", "server", "--data-dir", data.toString(), "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+        // The CA passphrase goes through the environment, never the command line.
+        pb.environment().put("HOLDFAST_CA_PASSPHRASE", java.util.UUID.randomUUID().toString());
+        Process server = pb.start();
+        try {
+            waitForPort(https, 1200);
+            waitForPort(mqtt, 100);
+            System.out.printf("machine: %d CPUs visible, load average %.2f; simulator JVM max heap %d MiB; open-files limit %s; "
+                            + "peer: Holdfast server (pid %d, -Xmx%s) https 127.0.0.1:%d, hub mqtt 127.0.0.1:%d; server RSS %d MiB%n",
+                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().maxMemory() >> 20, openFilesLimit(), server.pid(), serverHeap, https, mqtt, rssKib(server.pid()) >> 10);
+            URI base = URI.create("https://127.0.0.1:" + https);
+            List<X509Certificate> trust = Certificates.readPem(data.resolve("bootstrap/trust-bundle.pem"));
+            String admin = Files.readString(data.resolve("bootstrap/admin.token")).strip();
+            Factory factory = Factory.generate("Bench Manufacturer");
+            EnrollmentApi enrollments = new EnrollmentApi(base, trust, admin);
+            enrollments.ensureHub("bench-hub", HUB, 1);
+            enrollments.ensureGroup("bench-factory", factory);
+            String idScope = scope(base, trust, admin);
+            SimulationConfig config2 = SimulationConfig.builder(factory, trust).devices(devices).idPrefix("bench")
+                    .provisionOverHttps(base, idScope).hubConnectHost("127.0.0.1", mqtt)
+                    .telemetryInterval(Duration.ofSeconds(interval)).misconfiguredShare(0.1).concurrency(concurrency).ioThreads(ioThreads)
+                    .reportPosture(false).build();
+            long rssBefore = rssKib(server.pid());
+            Instant start = Instant.now();
+            try (FleetSimulator sim = FleetSimulator.start(config2, System.out::println)) {
+                SimulationReport up = sim.report();
+                System.out.println("fleet up (provisioned and connected) after " + Duration.between(start, Instant.now()).toMillis() + " ms");
+                System.out.println(up.summary());
+                long rssUp = rssKib(server.pid());
+                System.out.printf("server RSS %d MiB before the fleet, %d MiB with it (%d KiB per connected device)%n", rssBefore >> 10, rssUp >> 10,
+                        up.connected() == 0 ? 0 : (rssUp - rssBefore) / up.connected());
+                Thread.sleep(hold * 1000L);
+                System.out.println("after holding " + hold + " s:");
+                System.out.println(sim.report().summary());
+                // "connected" in the report counts devices that ever connected; holding means connected now, with no drop meanwhile.
+                long now = sim.devices().stream().filter(d -> d.client() != null && d.client().isConnected()).count();
+                long drops = sim.devices().stream().filter(d -> d.client() != null).mapToLong(d -> d.client().stats().disconnects()).sum();
+                System.out.printf("connected now: %d; disconnections since connecting: %d%n", now, drops);
+                System.out.printf("live threads: %d; server RSS %d MiB; load average %.2f%n", Thread.activeCount(), rssKib(server.pid()) >> 10,
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
+        } finally {
+            server.destroy(); // SIGTERM: the server shuts down gracefully
+            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        }
+    }
+
+    static String scope(URI base, List<X509Certificate> trust, String token) throws Exception {
+        try (var http = java.net.http.HttpClient.newBuilder().sslContext(dev.holdfast.pki.TlsPolicy.clientContext(trust)).build()) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/provisioning/scope")).header("Authorization", "Bearer " + token)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("GET /api/v1/provisioning/scope: " + r.statusCode() + " " + r.body());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("idScope").asText();
+        }
+    }
+
+    static long rssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static String openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) return line.substring(26).trim().replaceAll("\\s+", " ");
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return "unknown";
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     static X509Certificate ca(DeviceKey key) throws Exception {
         X500Principal name = new X500Principal("CN=Bench Broker CA");
         var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
@@ -123,7 +241,11 @@ public final class FleetConnectHarness {
     }
 
     static void waitForPort(int port) throws Exception {
-        for (int i = 0; i < 100; i++) {
+        waitForPort(port, 100);
+    }
+
+    static void waitForPort(int port, int tries) throws Exception {
+        for (int i = 0; i < tries; i++) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
                 return;
@@ -131,7 +253,7 @@ public final class FleetConnectHarness {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("mosquitto did not listen on " + port);
+        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port);
     }
 
     static String utf8(byte[] b) {
