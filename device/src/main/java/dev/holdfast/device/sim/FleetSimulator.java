@@ -144,6 +144,9 @@ public final class FleetSimulator implements AutoCloseable {
         misbehave();
     }
 
+    /** Registrations a simulated device tries before it reports a provisioning failure. */
+    static final int PROVISIONING_ATTEMPTS = 3;
+
     private void bringUp(SimulatedDevice d, ProvisioningClient provisioning) {
         try {
             Duration age = d.issues.contains(Misconfiguration.OLD_FACTORY_CERTIFICATE) ? Duration.ofDays(6 * 365) : Duration.ofDays(30);
@@ -153,15 +156,26 @@ public final class FleetSimulator implements AutoCloseable {
                 d.deviceId = d.registrationId;
                 d.hubHost = config.hubHost();
             } else {
-                ProvisioningClient.Provisioned p = provisioning.provision(config.idScope(), d.idevid, SoftwareKeys.generateP256(),
-                        Optional.of("{\"profile\":\"" + d.profile.id() + "\"}"));
+                // Like a real device, retry a failed registration a few times with a growing, jittered pause
+                // (a busy server may time out or answer 429/503), then give up and report why.
+                ProvisioningClient.Provisioned p = null;
+                for (int attempt = 1; p == null; attempt++) {
+                    try {
+                        p = provisioning.provision(config.idScope(), d.idevid, SoftwareKeys.generateP256(),
+                                Optional.of("{\"profile\":\"" + d.profile.id() + "\"}"));
+                    } catch (Exception e) {
+                        if (attempt >= PROVISIONING_ATTEMPTS || e instanceof InterruptedException) throw e;
+                        LOG.debug("{}: provisioning attempt {} failed, retrying: {}", d.registrationId, attempt, e.getMessage());
+                        Thread.sleep(1_000L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(500));
+                    }
+                }
                 d.operational = p.operational();
                 d.deviceId = p.deviceId();
                 d.hubHost = p.hubHost();
             }
         } catch (Exception e) {
             d.failure = "provisioning: " + e.getMessage();
-            LOG.debug("{}: {}", d.registrationId, d.failure);
+            LOG.warn("{}: {}", d.registrationId, d.failure);
             return;
         }
         HubClient client = HubClient.create(runtime, hubConfig(d.hubHost, d.deviceId, d.operational).build());
