@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (devices < 5 || devices > 10_000) throw CliFailure.usage("--devices: " + devices + " (expected: 5..10000)");
-        Duration stopAfter = duration == null ? null : parseDuration(duration);
+        Duration stopAfter = duration == null ? null : dev.holdfast.server.cli.CliDurations.parse(duration, "--duration");
         long started = System.nanoTime();
         if (port == 0) port = freePort();
         if (mqttPort == 0) mqttPort = freePort();
@@ -304,21 +304,6 @@ public final class DemoCommand implements Callable<Integer> {
     private void step(String s) {
         out.println("==> " + s);
         out.flush();
-    }
-
-    static Duration parseDuration(String s) {
-        try {
-            if (s.startsWith("P") || s.startsWith("p")) return Duration.parse(s.toUpperCase());
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
-            return switch (s.charAt(s.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw CliFailure.usage("--duration: " + s + " (expected: 60s, 5m, 1h or PT1M)");
-        }
     }
 
     private static int freePort() throws IOException {

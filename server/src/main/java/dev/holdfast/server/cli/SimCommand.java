@@ -135,9 +135,9 @@ public final class SimCommand implements Callable<Integer> {
         }
         SimulationConfig.Builder b = SimulationConfig.builder(factory, trust).devices(devices).misconfiguredShare(misconfigured)
                 .idPrefix(idPrefix).seed(seed).concurrency(concurrency).ioThreads(ioThreads).reportPosture(!noPosture)
-                .misbehaviour(authFailures, topicAbuse, flood, floodRate, duration(floodDuration, "--flood-duration"));
+                .misbehaviour(authFailures, topicAbuse, flood, floodRate, CliDurations.parse(floodDuration, "--flood-duration"));
         if (profiles != null) b.profileWeights(weights(profiles));
-        if (telemetryInterval != null) b.telemetryInterval(duration(telemetryInterval, "--telemetry-interval"));
+        if (telemetryInterval != null) b.telemetryInterval(CliDurations.parse(telemetryInterval, "--telemetry-interval"));
         switch (provisioning.toLowerCase(Locale.ROOT)) {
             case "https" -> b.provisionOverHttps(server, idScope);
             case "mqtt" -> {
@@ -161,7 +161,7 @@ public final class SimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage());
         }
-        Duration runFor = duration(duration, "--duration");
+        Duration runFor = CliDurations.parse(duration, "--duration");
         out.println("starting " + devices + " devices (" + provisioning + " provisioning)");
         out.flush();
         try (FleetSimulator sim = FleetSimulator.start(config, line -> {
@@ -226,24 +226,6 @@ public final class SimCommand implements Callable<Integer> {
             }
         }
         return w;
-    }
-
-    /** {@code PT5S} or {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
-    static Duration duration(String s, String option) {
-        String v = s.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("pt") || v.startsWith("p")) return Duration.parse(s.strip().toUpperCase(Locale.ROOT));
-            if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            long n = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw CliFailure.usage(option + ": '" + s + "' (expected a duration such as 30s, 5m, 250ms or PT30S)");
-        }
     }
 
     record HostPort(String host, int port) {
